@@ -1,0 +1,52 @@
+# snppe-report — two entry points: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= build/rapports
+
+.PHONY: demo test install system-deps lint bench clean
+
+# The venv is (re)built when pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Main job: the reports of the example workbooks shipped in data/.
+# Seed 001 does not name its département: the demo attributes it with --departement.
+demo: install
+	$(BIN)/snppe extract data/68-haut-rhin-tdb-snppe-2023.xlsx -o build/extraction/68-haut-rhin-2023.csv
+	$(BIN)/snppe check data/68-haut-rhin-tdb-snppe-2023.xlsx
+	$(BIN)/snppe check data/tdb-snppe-2021-departement-non-nomme.xlsx --departement 39
+	$(BIN)/snppe report data/68-haut-rhin-tdb-snppe-2023.xlsx -o $(OUT)
+	$(BIN)/snppe report data/tdb-snppe-2021-departement-non-nomme.xlsx --departement 39 -o $(OUT)
+	@echo "Rapports écrits dans $(OUT)/"
+
+# Debian packages the tests need: Chromium (HTML screenshots), poppler (PDF to PNG).
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "chromium / poppler-utils absents : lancer « sudo apt-get install chromium poppler-utils »"; \
+	  fi; \
+	fi
+
+test: install system-deps
+	$(BIN)/ruff check snppe_report tests scripts benchmarks
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check snppe_report tests scripts benchmarks
+	$(BIN)/ruff format --check snppe_report tests scripts benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_report.py
+
+clean:
+	rm -rf build
