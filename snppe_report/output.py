@@ -1,0 +1,65 @@
+"""Writing tables and files atomically.
+
+A file is first written next to its destination under a temporary name, then
+moved into place with :func:`os.replace`, so a failed run never leaves a half
+written file nor replaces a previous good one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .exceptions import ParameterError
+
+__all__ = ["atomic_path", "write_table", "TABLE_FORMATS"]
+
+TABLE_FORMATS = (".csv", ".xlsx", ".parquet")
+
+
+@contextlib.contextmanager
+def atomic_path(destination: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``destination``; move it into place on success."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+    )
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, destination)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_table(frames: Sequence[pd.DataFrame] | pd.DataFrame, out: str | Path | None) -> None:
+    """Write the tidy table: CSV on stdout when ``out`` is None, else by extension.
+
+    CSV is UTF-8 with a comma separator and dot decimals.
+    """
+    frame = frames if isinstance(frames, pd.DataFrame) else pd.concat(frames, ignore_index=True)
+    if out is None:
+        frame.to_csv(sys.stdout, index=False, float_format="%.12g", lineterminator="\n")
+        return
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in TABLE_FORMATS:
+        raise ParameterError(
+            f"extension « {out.suffix or '(aucune)'} » non prise en charge pour {out.name} : "
+            "choisir .csv, .xlsx ou .parquet."
+        )
+    with atomic_path(out) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False, float_format="%.12g", lineterminator="\n")
+        elif suffix == ".xlsx":
+            frame.to_excel(tmp, index=False, sheet_name="indicateurs", engine="openpyxl")
+        else:
+            frame.to_parquet(tmp, index=False)

@@ -1,0 +1,125 @@
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+from openpyxl.styles.colors import Color
+
+from snppe_report import workbook as wbmod
+from snppe_report.exceptions import UnreadableWorkbookError, UnsafeWorkbookError
+from snppe_report.workbook import column_letter, is_grey_rgb, read_workbook
+
+
+@pytest.fixture
+def xlsx(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "TDB 2023"
+    ws["A1"] = "Mesure"
+    ws["A2"] = "Rendre obligatoire l'EPP\nObjectif n° 1"
+    ws.merge_cells("A2:A4")
+    ws["B2"] = 7688
+    ws["B3"] = 278
+    ws["B4"] = "=B3/B2"  # openpyxl writes no cached value
+    ws["C4"] = 0.036
+    ws["C4"].number_format = "0.0%"
+    ws["D2"] = "gris"
+    ws["D2"].fill = PatternFill("solid", fgColor="FFD9D9D9")
+    ws["D3"] = "gris thème"
+    ws["D3"].fill = PatternFill("solid", fgColor=Color(theme=0, tint=-0.15))
+    ws["D4"] = "blanc"
+    ws["D4"].fill = PatternFill("solid", fgColor="FFFFFFFF")
+    ws.row_dimensions[3].hidden = True
+    wb.create_sheet("cachée").sheet_state = "hidden"
+    wb.properties.keywords = "donnees-fictives"
+    path = tmp_path / "68-tdb.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_cells_merges_formats_and_fills(xlsx):
+    book = read_workbook(xlsx)
+    assert book.kind == "xlsx" and len(book.sha256) == 64
+    sheet = book.sheets[0]
+    assert sheet.name == "TDB 2023"
+    assert sheet.text(3, 1) == sheet.text(2, 1) == "Rendre obligatoire l'EPP\nObjectif n° 1"
+    assert sheet.anchor(4, 1) == (2, 1)
+    assert sheet.cells[(4, 3)].number_format == "0.0%"
+    assert sheet.cells[(4, 3)].value == pytest.approx(0.036)
+    assert [sheet.cells[(r, 4)].grey for r in (2, 3, 4)] == [True, True, False]
+    assert 3 in sheet.hidden_rows
+    assert book.sheets[1].hidden
+    assert "donnees-fictives" in book.property_texts()
+
+
+def test_formula_without_cached_value_is_kept(xlsx):
+    cell = read_workbook(xlsx).sheets[0].cells[(4, 2)]
+    assert cell.value is None and cell.formula == "=B3/B2"
+    assert cell.coord == "B4"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("vide.xlsx", b"", "vide"),
+        ("texte.xlsx", b"ceci n'est pas un classeur", "pas un classeur"),
+        ("ancien.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+        ("chiffre.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+         "mot de passe"),
+        ("notes.csv", b"a,b\n1,2\n", "non pris en charge"),
+    ],
+)
+def test_unreadable_inputs_name_the_file(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableWorkbookError) as info:
+        read_workbook(path)
+    assert fragment in str(info.value)
+    assert name in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(UnreadableWorkbookError, match="introuvable"):
+        read_workbook(tmp_path / "absent.xlsx")
+
+
+def test_truncated_archive(tmp_path, xlsx):
+    data = xlsx.read_bytes()
+    path = tmp_path / "tronque.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(UnreadableWorkbookError, match="tronqu"):
+        read_workbook(path)
+
+
+def test_zip_without_workbook_part(tmp_path):
+    path = tmp_path / "zip.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("hello.txt", "bonjour")
+    with pytest.raises(UnreadableWorkbookError, match="workbook.xml"):
+        read_workbook(path)
+
+
+def test_row_limit(monkeypatch, tmp_path):
+    wb = openpyxl.Workbook()
+    for i in range(1, 60):
+        wb.active.cell(i, 1, i)
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    monkeypatch.setitem(wbmod.LIMITS, "sheet_rows", 50)
+    with pytest.raises(UnsafeWorkbookError, match="50 lignes") as info:
+        read_workbook(path)
+    assert info.value.sheet == "Sheet"
+
+
+@pytest.mark.parametrize(
+    ("rgb", "grey"),
+    [("FFD9D9D9", True), ("BFBFBF", True), ("#F2F2F2", True), ("FFFFFFFF", False),
+     ("FF000000", False), ("FFFF0000", False), ("", False), ("zz", False)],
+)
+def test_is_grey_rgb(rgb, grey):
+    assert is_grey_rgb(rgb) is grey
+
+
+@pytest.mark.parametrize(("col", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (703, "AAA")])
+def test_column_letter(col, letters):
+    assert column_letter(col) == letters
