@@ -265,9 +265,10 @@ class _RowReader:
     def _record(self, row, column, cell: Cell, label, piece, source) -> tuple:
         brut, parsed = self._parse(cell, piece, source, label)
         self.ordre += 1
+        ident = indicator_id(label, f"{self.mesure} {self.objectif}".strip())
         return (
             self.code, self.engagement, self.objectif, self.mesure, label,
-            indicator_id(label), column.annee, column.nature, brut, parsed.valeur,
+            ident, column.annee, column.nature, brut, parsed.valeur,
             parsed.unite, parsed.statut, parsed.note, source, self.ordre, self.objectif_num,
         )
 

@@ -16,7 +16,8 @@ def _name_spec(req: str) -> tuple[str, str]:
 
 def test_environment_mirrors_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(map(_name_spec, project["dependencies"] + project["optional-dependencies"]["dev"]))
+    reqs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    wanted = dict(map(_name_spec, reqs))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(
         _name_spec(dep) for dep in env["dependencies"]

@@ -1,0 +1,54 @@
+"""Shared fixtures: small dashboards built with openpyxl, and the example workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+EXAMPLE_2023 = DATA / "68-haut-rhin-tdb-snppe-2023.xlsx"
+EXAMPLE_2021 = DATA / "tdb-snppe-2021-departement-non-nomme.xlsx"
+GREY = PatternFill("solid", fgColor="FFD9D9D9")
+
+
+def build_dashboard(path: Path, rows: list[list], *, merges=(), grey=(), formats=None,
+                    sheet="Tableau de bord", extra_sheets=()) -> Path:
+    """Write ``rows`` (lists of cell values, None = empty) into a one-sheet workbook.
+
+    ``merges``: ranges like "A3:A5"; ``grey``: cells like "B3"; ``formats``: {cell: format}.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c, value)
+    for rng in merges:
+        ws.merge_cells(rng)
+    for ref in grey:
+        ws[ref].fill = GREY
+    for ref, fmt in (formats or {}).items():
+        ws[ref].number_format = fmt
+    for name, extra in extra_sheets:
+        other = wb.create_sheet(name)
+        for r, row in enumerate(extra, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is not None:
+                    other.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def dashboard(tmp_path):
+    """Factory: ``dashboard(rows, name="68-x.xlsx", **kw) -> Path``."""
+
+    def make(rows, name="68-test.xlsx", **kw):
+        return build_dashboard(tmp_path / name, rows, **kw)
+
+    return make
