@@ -1,0 +1,786 @@
+"""Write the corpus of broken, odd and hostile workbooks used by ``test_bad_inputs.py``.
+
+Usage::
+
+    python tests/make_bad_inputs.py DIR        # writes every file into DIR
+
+or, from the tests, ``build_corpus(dir) -> {name: path}``. Every file is a real one
+of its kind, built here in well under a second in all (the 5 GiB zip bomb is a 5 MB
+file: its deflate stream is written block by block, never inflated):
+
+* not a workbook, empty, truncated zip, zip without workbook part, old ``.xls``,
+  encrypted (an OLE2 compound file holding ``EncryptionInfo`` and
+  ``EncryptedPackage`` streams, as Excel writes a password-protected workbook);
+* XML entity expansion ("billion laughs") in the shared strings, in a sheet and in
+  an ``.ods``; an external entity (XXE) pointing at ``/etc/passwd``;
+* zip bombs: a part declaring 5 GiB, a part lying about its size, an ``.ods`` whose
+  rows and cells are "repeated" a million times, a sheet with 1.5 million cells;
+* no dashboard sheet, a dashboard without year columns, 100 000 rows;
+* accepted oddities: formulas without cached value, external links, macros
+  (``.xlsm``), hidden sheets/rows/columns, dates and booleans in value cells, HTML
+  and JavaScript in text cells, file names with spaces, accents and quotes, titles
+  and codes that try to lead out of the output folder.
+
+Only the standard library and openpyxl are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import struct
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+__all__ = ["build_corpus", "GOOD", "TITLE"]
+
+TITLE = "Tableau de bord SNPPE 2023 — Département du Haut-Rhin (68)"
+HEADER = [
+    "Mesure",
+    "Objectif",
+    "Indicateur",
+    "Niveau des indicateurs en 2019 (diagnostic)",
+    "Niveau des indicateurs en 2022",
+    "Niveau cible de l'objectif en 2023",
+]
+ROWS = [
+    ["Engagement 1 : Agir le plus précocement possible", None, None, None, None, None],
+    [
+        "Rendre obligatoire l'EPP",
+        "Objectif n° 1 : systématiser l'EPP",
+        "Nombre d'EPP réalisés par la PMI",
+        278,
+        312,
+        400,
+    ],
+    [None, None, "Nombre de naissances vivantes", 7688, 7500, None],
+    [None, None, "Part des femmes enceintes ayant bénéficié d'un EPP", "3,6%", 0.0416, "20 %"],
+    [
+        "Renforcer la CRIP",
+        "Objectif n° 8 : évaluer les IP en moins de 3 mois",
+        "Taux d'IP évaluées en moins de 3 mois",
+        "44,52%",
+        "ND",
+        "SO",
+    ],
+]
+GOOD = "68-haut-rhin-bon.xlsx"
+
+_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOCREL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_LAUGHS = (
+    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + "]>"
+)
+
+
+# --- workbooks written by openpyxl ------------------------------------------------
+def _dashboard(
+    path: Path,
+    *,
+    title: str = TITLE,
+    rows=None,
+    header=None,
+    edit=None,
+    sheet: str = "Tableau de bord",
+) -> Path:
+    """A small valid dashboard (title, header on row 3, ROWS); ``edit(wb, ws)`` tweaks it."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws["A1"] = title
+    for c, text in enumerate(header or HEADER, start=1):
+        ws.cell(3, c, text)
+    for r, row in enumerate(rows or ROWS, start=4):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c, value)
+    ws["E7"].number_format = "0.0%"
+    if edit is not None:
+        edit(wb, ws)
+    wb.save(path)
+    return path
+
+
+def _hidden(wb, ws) -> None:
+    ws.row_dimensions[6].hidden = True  # "Nombre de naissances vivantes": still data
+    ws.column_dimensions["E"].hidden = True  # the 2022 values
+    old = wb.create_sheet("Ancien tableau")
+    old["A1"] = "Version 2021, conservée pour mémoire"
+    old.sheet_state = "hidden"
+    wb.create_sheet("Très cachée").sheet_state = "veryHidden"
+
+
+def _dates_booleans(wb, ws) -> None:
+    ws["E5"] = dt.datetime(2022, 9, 1)
+    ws["E5"].number_format = "dd/mm/yyyy"
+    ws["F5"] = True
+    ws["E6"] = dt.time(9, 30)
+    ws["F6"] = False
+
+
+HOSTILE_TEXTS = {
+    "A1": TITLE + '<script>alert("titre")</script>',
+    "C5": "Nombre d'EPP <script>alert(document.cookie)</script><img src=x onerror=alert(1)>",
+    "D8": '<a href="javascript:alert(1)">44,52%</a>',
+    "F5": '400 <iframe src="https://exemple.invalid/"></iframe>',
+    "F6": "=cmd|' /C calc'!A0",  # a text that a spreadsheet would run as a formula
+    "B5": "<p>Objectif n° 1 : <i>systématiser</i> l'EPP</p><style>body{display:none}</style>",
+}
+
+
+def _html_js(wb, ws) -> None:
+    for ref, text in HOSTILE_TEXTS.items():
+        ws[ref] = text
+        ws[ref].data_type = "s"  # keep "=cmd|..." a text, as a user would have typed it
+
+
+def _formulas(wb, ws) -> None:
+    ws["D7"] = "=D5/D6"  # simple: recomputed
+    ws["D7"].number_format = "0.0%"
+    ws["E7"] = "=E5/E6"
+    ws["E7"].number_format = "0.0%"
+    ws["F6"] = '=SUMPRODUCT((D5:D6>0)*1)+INDIRECT("D5")'  # too complex: reported
+
+
+def _no_years(wb, ws) -> None:
+    for c, text in enumerate(["Valeur de référence", "Valeur actuelle", "Cible"], start=4):
+        ws.cell(3, c, text)
+
+
+def _other_sheets_only(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Indications"
+    ws["A1"] = "Tous les indicateurs harmonisés doivent être complétés."
+    ws["A2"] = "Au moins un indicateur de résultat par action."
+    plan = wb.create_sheet("Plan d'actions")
+    plan.append(["Action", "Financement État", "Financement Sécurité sociale"])
+    plan.append(["Recruter des sages-femmes", 120000, 80000])
+    wb.save(path)
+    return path
+
+
+# --- low-level archives -------------------------------------------------------------
+def _rewrite(src: Path, dest: Path, replace: dict[str, bytes | None]) -> Path:
+    """Copy a zip, replacing (or dropping, with None) and adding parts."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            if item.filename in replace:
+                continue
+            zout.writestr(item, zin.read(item.filename))
+        for name, data in replace.items():
+            if data is not None:
+                zout.writestr(name, data)
+    return dest
+
+
+def _cell_xml(ref: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, tuple) and value[0] == "s":  # ("s", index): a shared string
+        return f'<c r="{ref}" t="s"><v>{value[1]}</v></c>'
+    if isinstance(value, tuple):  # ("f", formula, cached or None)
+        _, formula, cached = value
+        v = "" if cached is None else f"<v>{cached}</v>"
+        t = ' t="str"' if isinstance(cached, str) else ""
+        return f'<c r="{ref}"{t}><f>{escape(formula)}</f>{v}</c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _sheet_xml(rows, *, doctype: str = "", rows_xml=None) -> bytes:
+    """Sheet XML from lists of values; ``rows_xml`` (an iterable of strings) is appended."""
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<worksheet xmlns="{_MAIN}"'
+        f' xmlns:r="{_DOCREL}"><sheetData>'
+    ]
+    for r, row in enumerate(rows, start=1):
+        cells = "".join(_cell_xml(f"{_letters(c)}{r}", v) for c, v in enumerate(row, start=1))
+        parts.append(f'<row r="{r}">{cells}</row>')
+    parts.extend(rows_xml or ())
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts).encode()
+
+
+def _xlsx_parts(
+    sheet: bytes,
+    *,
+    workbook_type: str = "sheet.main",
+    extra_ct: str = "",
+    extra_rels: str = "",
+    extra_wb: str = "",
+) -> dict[str, bytes]:
+    """The minimal parts of a one-sheet workbook ("Tableau de bord")."""
+    ct = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_CT}">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.'
+        f'{"ms-excel.sheet.macroEnabled.main+xml" if workbook_type == "macro" else "openxmlformats-officedocument.spreadsheetml.sheet.main+xml"}"/>'  # noqa: E501
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        f"{extra_ct}</Types>"
+    )
+    rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_REL}">'
+        f'<Relationship Id="rId1" Type="{_DOCREL}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    wb = (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" xmlns:r="{_DOCREL}">'
+        '<sheets><sheet name="Tableau de bord" sheetId="1" r:id="rId1"/></sheets>'
+        f"{extra_wb}</workbook>"
+    )
+    wb_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_REL}">'
+        f'<Relationship Id="rId1" Type="{_DOCREL}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f"{extra_rels}</Relationships>"
+    )
+    return {
+        "[Content_Types].xml": ct.encode(),
+        "_rels/.rels": rels.encode(),
+        "xl/workbook.xml": wb.encode(),
+        "xl/_rels/workbook.xml.rels": wb_rels.encode(),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+
+
+def _write_zip(path: Path, parts: dict[str, bytes], level: int = 6) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _table_rows() -> list[list]:
+    return [[TITLE], [], HEADER, *ROWS]
+
+
+# --- OLE2 compound file (encrypted workbooks, old .xls, vbaProject.bin) -----------
+_FREE, _END, _FATSECT, _NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """A version-3 compound file holding ``streams`` (each padded to >= 4096 bytes so
+    that it lives in regular sectors: no mini stream is needed)."""
+    names = list(streams)
+    datas = [streams[n].ljust(4096, b"\0") for n in names]
+    sectors: list[bytes] = []
+    fat: list[int] = []
+    starts = []
+    for data in datas:
+        count = -(-len(data) // 512)
+        starts.append(len(sectors))
+        for i in range(count):
+            sectors.append(data[i * 512 : (i + 1) * 512].ljust(512, b"\0"))
+            fat.append(len(sectors) if i < count - 1 else _END)
+    # directory: root + one entry per stream (entry i + 1), linked as a right-leaning
+    # chain in the compound file's name order: a valid (if unbalanced) tree
+    order = sorted(range(len(names)), key=lambda i: (len(names[i]), names[i].upper()))
+    right = {i: 1 + order[k + 1] if k + 1 < len(order) else _NOSTREAM for k, i in enumerate(order)}
+    entries = [_dir_entry("Root Entry", 5, 1, _NOSTREAM, _NOSTREAM, 1 + order[0], _END, 0)]
+    entries += [
+        _dir_entry(names[i], 2, 1, _NOSTREAM, right[i], _NOSTREAM, starts[i], len(datas[i]))
+        for i in range(len(names))
+    ]
+    while len(entries) % 4:
+        entries.append(_dir_entry("", 0, 0, _NOSTREAM, _NOSTREAM, _NOSTREAM, 0, 0))
+    dir_start = len(sectors)
+    for k in range(0, len(entries), 4):
+        sectors.append(b"".join(entries[k : k + 4]))
+        fat.append(len(sectors) if k + 4 < len(entries) else _END)
+    fat_start = len(sectors)
+    fat.append(_FATSECT)
+    sectors.append(b"")  # the FAT sector itself, filled below
+    assert len(fat) <= 128, "one FAT sector is enough for these small files"
+    sectors[fat_start] = struct.pack("<128I", *(fat + [_FREE] * (128 - len(fat))))
+    difat = [fat_start] + [_FREE] * 108
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + bytes(6)
+        + struct.pack("<IIIIIIIII", 0, 1, dir_start, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<109I", *difat)
+    )
+    assert len(header) == 512
+    return header + b"".join(sectors)
+
+
+def _dir_entry(name, kind, color, left, right, child, start, size) -> bytes:
+    raw = name.encode("utf-16-le")
+    name_len = len(raw) + 2 if name else 0
+    return (
+        raw.ljust(64, b"\0")
+        + struct.pack("<HBBIII", name_len, kind, color, left, right, child)
+        + bytes(16 + 4 + 16)
+        + struct.pack("<IQ", start, size)
+    )
+
+
+def _encrypted() -> bytes:
+    descriptor = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<encryption '
+        'xmlns="http://schemas.microsoft.com/office/2006/encryption" '
+        'xmlns:p="http://schemas.microsoft.com/office/2006/keyEncryptor/password">'
+        '<keyData saltSize="16" blockSize="16" keyBits="256" hashSize="64" '
+        'cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA512" '
+        'saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/><keyEncryptors><keyEncryptor '
+        'uri="http://schemas.microsoft.com/office/2006/keyEncryptor/password">'
+        '<p:encryptedKey spinCount="100000" saltSize="16" blockSize="16" keyBits="256" '
+        'hashSize="64" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" '
+        'hashAlgorithm="SHA512" saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/></keyEncryptor>'
+        "</keyEncryptors></encryption>"
+    )
+    info = struct.pack("<HHI", 4, 4, 0x40) + descriptor.encode()
+    cipher = b"".join(hashlib.sha256(i.to_bytes(4, "little")).digest() for i in range(256))
+    package = struct.pack("<Q", 6000) + cipher  # plaintext size, then "AES" blocks
+    return _cfb({"EncryptionInfo": info, "EncryptedPackage": package})
+
+
+def _old_xls() -> bytes:
+    return _cfb({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00" + bytes(4000)})
+
+
+# --- zip bombs --------------------------------------------------------------------
+def _crc32_zeros(length: int) -> int:
+    """CRC-32 of ``length`` zero bytes, by doubling (zlib's crc32_combine), in ms."""
+
+    def times(mat, vec):
+        out, i = 0, 0
+        while vec:
+            if vec & 1:
+                out ^= mat[i]
+            vec >>= 1
+            i += 1
+        return out
+
+    def square(mat):
+        return [times(mat, m) for m in mat]
+
+    def combine(crc1, crc2, len2):
+        odd = [0xEDB88320] + [1 << i for i in range(31)]
+        even = square(odd)
+        odd = square(even)
+        while True:
+            even = square(odd)
+            if len2 & 1:
+                crc1 = times(even, crc1)
+            len2 >>= 1
+            if not len2:
+                break
+            odd = square(even)
+            if len2 & 1:
+                crc1 = times(odd, crc1)
+            len2 >>= 1
+            if not len2:
+                break
+        return crc1 ^ crc2
+
+    block = 1 << 20
+    crc, done, unit, unit_len = 0, 0, zlib.crc32(bytes(block)), block
+    count = length // block
+    while count:  # binary decomposition of the number of 1 MiB blocks
+        if count & 1:
+            crc = combine(crc, unit, unit_len) if done else unit
+            done += unit_len
+        unit, unit_len = combine(unit, unit, unit_len), unit_len * 2
+        count >>= 1
+    assert length % block == 0
+    return crc
+
+
+def _zeros_deflate(mib: int) -> bytes:
+    """A raw deflate stream of ``mib`` MiB of zeros, built from one flushed block."""
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(bytes(1 << 20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    again = comp.compress(bytes(1 << 20)) + comp.flush(zlib.Z_FULL_FLUSH)
+    assert block == again  # a full flush resets the window: every block is the same
+    return block * mib + comp.flush(zlib.Z_FINISH)
+
+
+def _raw_zip(path: Path, members: list[tuple[str, bytes, int, int, int]]) -> Path:
+    """Write a zip from (name, raw_deflate, crc, file_size, compress_size) members, with
+    ZIP64 extra fields for sizes over 4 GiB; the stated sizes are written as given."""
+    out, central = io.BytesIO(), []
+    for name, data, crc, size, csize in members:
+        raw = name.encode()
+        offset = out.tell()
+        big = size >= 0xFFFFFFFF or csize >= 0xFFFFFFFF
+        extra = struct.pack("<HHQQ", 1, 16, size, csize) if big else b""
+        s32, c32 = (0xFFFFFFFF, 0xFFFFFFFF) if big else (size, csize)
+        version = 45 if big else 20
+        out.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                version,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                c32,
+                s32,
+                len(raw),
+                len(extra),
+            )
+            + raw
+            + extra
+        )
+        out.write(data)
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                version,
+                version,
+                0,
+                8,
+                0,
+                0x21,
+                crc,
+                c32,
+                s32,
+                len(raw),
+                len(extra),
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+            + extra
+        )
+    start = out.tell()
+    cd = b"".join(central)
+    out.write(cd)
+    out.write(
+        struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd), start, 0)
+    )
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _deflated(name: str, data: bytes) -> tuple[str, bytes, int, int, int]:
+    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = comp.compress(data) + comp.flush()
+    return name, raw, zlib.crc32(data), len(data), len(raw)
+
+
+def _zip_bomb(path: Path, good: Path, gib: int = 5) -> Path:
+    """The good workbook plus ``xl/media/image1.bin``: ``gib`` GiB of zeros (5 MB here)."""
+    with zipfile.ZipFile(good) as zf:
+        members = [_deflated(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    stream = _zeros_deflate(gib * 1024)
+    size = gib << 30
+    members.append(("xl/media/image1.bin", stream, _crc32_zeros(size), size, len(stream)))
+    return _raw_zip(path, members)
+
+
+def _lying_bomb(path: Path, good: Path) -> Path:
+    """The sheet part inflates to 1 GiB but its headers say 4 kB (and the CRC is the real
+    one): a reader trusting the declared sizes is safe, one inflating blindly is not."""
+    with zipfile.ZipFile(good) as zf:
+        members = [
+            _deflated(i.filename, zf.read(i.filename))
+            for i in zf.infolist()
+            if i.filename != "xl/worksheets/sheet1.xml"
+        ]
+    stream = _zeros_deflate(1024)
+    members.append(("xl/worksheets/sheet1.xml", stream, _crc32_zeros(1 << 30), 4096, len(stream)))
+    return _raw_zip(path, members)
+
+
+def _many_cells(path: Path) -> Path:
+    """A dashboard followed by 15 000 rows of 100 one-digit numbers: under the row limit,
+    but 1.5 million cells (24 MB of XML, compressed about 20 to 1, so no ratio alarm)."""
+    import random
+
+    table = bytes(48 + b % 10 for b in range(256))
+    digits = random.Random(68).randbytes(1_500_000).translate(table).decode()
+    template = "<row>" + "<c><v>%s</v></c>" * 100 + "</row>"
+    rows = (template % tuple(digits[k : k + 100]) for k in range(0, len(digits), 100))
+    return _write_zip(path, _xlsx_parts(_sheet_xml(_table_rows(), rows_xml=rows)), level=1)
+
+
+def _hundred_thousand_rows(path: Path) -> Path:
+    def rows():
+        start = len(_table_rows()) + 1
+        for r in range(start, start + 100_000):
+            yield (
+                f'<row r="{r}"><c r="C{r}" t="inlineStr"><is><t>Indicateur {r}</t></is>'
+                f'</c><c r="D{r}"><v>{r}</v></c></row>'
+            )
+
+    return _write_zip(path, _xlsx_parts(_sheet_xml(_table_rows(), rows_xml=rows())))
+
+
+# --- entity expansion ---------------------------------------------------------------
+def _laughs_shared_strings(path: Path) -> Path:
+    """The indicator label of row 6 is shared string 0, which expands to 3 GB of "lol"."""
+    rows = _table_rows()
+    rows[5] = [None, None, ("s", 0), 1]
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{_LAUGHS}<sst xmlns="{_MAIN}" count="1" '
+        'uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    )
+    parts = _xlsx_parts(
+        _sheet_xml(rows),
+        extra_ct='<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+        extra_rels=f'<Relationship Id="rId2" Type="{_DOCREL}/sharedStrings" '
+        'Target="sharedStrings.xml"/>',
+    )
+    parts["xl/sharedStrings.xml"] = sst.encode()
+    return _write_zip(path, parts)
+
+
+def _laughs_sheet(path: Path) -> Path:
+    rows = _table_rows()
+    rows[5] = [None, None, "&lol9;"]  # escaped by _cell_xml: replaced below
+    sheet = _sheet_xml(rows, doctype=_LAUGHS).replace(b"&amp;lol9;", b"&lol9;")
+    return _write_zip(path, _xlsx_parts(sheet))
+
+
+def _external_entity(path: Path) -> Path:
+    doctype = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    rows = _table_rows()
+    rows[5] = [None, None, "&xxe;", 1]
+    sheet = _sheet_xml(rows, doctype=doctype).replace(b"&amp;xxe;", b"&xxe;")
+    return _write_zip(path, _xlsx_parts(sheet))
+
+
+# --- OpenDocument -------------------------------------------------------------------
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"'
+)
+
+
+def _ods_cell(value) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, int | float):
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+        "</text:p></table:table-cell>"
+    )
+
+
+def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> Path:
+    body = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+        for row in (rows if rows is not None else _table_rows())
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {_ODS_NS}>'
+        '<office:body><office:spreadsheet><table:table table:name="Tableau de bord">'
+        f"{body}{extra_rows}</table:table></office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _ods_repeat_bomb(path: Path) -> Path:
+    """Rows repeated 1 048 576 times, each with a cell repeated 16 384 times: a few
+    hundred bytes that describe 17 billion non-empty cells."""
+    cell = (
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float"'
+        ' office:value="1"><text:p>1</text:p></table:table-cell>'
+    )
+    row = f'<table:table-row table:number-rows-repeated="1048576">{cell}</table:table-row>'
+    return _ods(path, extra_rows=row * 20)
+
+
+# --- the corpus -----------------------------------------------------------------------
+def build_corpus(folder: str | Path) -> dict[str, Path]:
+    """Write every input of the corpus into ``folder``; returns ``{name: path}``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    good = _dashboard(folder / GOOD)
+    files: dict[str, Path] = {"bon": good}
+
+    def put(name: str, filename: str, data: bytes) -> None:
+        files[name] = folder / filename
+        files[name].write_bytes(data)
+
+    # errors: unreadable
+    put(
+        "pas_un_classeur",
+        "68-message.xlsx",
+        b"<html><body>Veuillez trouver ci-joint le tableau de bord.</body></html>\n",
+    )
+    put("pdf", "68-tableau.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    put("vide", "68-vide.xlsx", b"")
+    data = good.read_bytes()
+    put("zip_tronque", "68-tronque.xlsx", data[: len(data) // 2])
+    put("zip_sans_classeur", "68-archive.xlsx", _zip_bytes({"lisez-moi.txt": b"bonjour"}))
+    put("chiffre", "68-protege.xlsx", _encrypted())
+    put("xls_ancien", "68-ancien.xls", _old_xls())
+    # errors: unsafe
+    files["entites_chaines"] = _laughs_shared_strings(folder / "68-entites-chaines.xlsx")
+    files["entites_feuille"] = _laughs_sheet(folder / "68-entites-feuille.xlsx")
+    files["entite_externe"] = _external_entity(folder / "68-entite-externe.xlsx")
+    files["entites_ods"] = _ods(
+        folder / "68-entites.ods",
+        doctype=_LAUGHS,
+        extra_rows="<table:table-row><table:table-cell office:value-"
+        'type="string"><text:p>&lol9;</text:p>'
+        "</table:table-cell></table:table-row>",
+    )
+    files["bombe_zip"] = _zip_bomb(folder / "68-bombe.xlsx", good)
+    files["bombe_zip_tailles_fausses"] = _lying_bomb(folder / "68-bombe-menteuse.xlsx", good)
+    files["bombe_ods_repetitions"] = _ods_repeat_bomb(folder / "68-repetitions.ods")
+    files["cellules_innombrables"] = _many_cells(folder / "68-cellules.xlsx")
+    files["cent_mille_lignes"] = _hundred_thousand_rows(folder / "68-cent-mille-lignes.xlsx")
+    # errors: layout and collectivité
+    files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
+    files["sans_colonne_annee"] = _dashboard(folder / "68-sans-annee.xlsx", edit=_no_years)
+    files["traversee_sans_code"] = _dashboard(
+        folder / "tableau-de-bord.xlsx", title="Tableau de bord SNPPE 2023 — ../../../etc/cron.d"
+    )
+    # accepted, with the right behaviour
+    files["formules_sans_valeur"] = _dashboard(folder / "68-formules.xlsx", edit=_formulas)
+    files["liens_externes"] = _external_links(folder / "68-liens-externes.xlsx")
+    files["macros_xlsm"] = _xlsm(folder / "68-macros.xlsm", good)
+    files["caches"] = _dashboard(folder / "68-caches.xlsx", edit=_hidden)
+    files["dates_booleens"] = _dashboard(folder / "68-dates.xlsx", edit=_dates_booleans)
+    files["html_js"] = _dashboard(folder / "68-html.xlsx", edit=_html_js)
+    files["nom_special"] = _dashboard(folder / '68 Haut-Rhin « tableau » l\'été "v2" $(id).xlsx')
+    files["traversee_titre"] = _dashboard(
+        folder / "tdb-2023.xlsx", title="Tableau de bord SNPPE 2023 — Département ../../etc (68)"
+    )
+    files["feuille_traversee"] = _dashboard(folder / "68-feuille.xlsx", sheet="..%2F..%2Fetc")
+    files["ods_bon"] = _ods(folder / "68-haut-rhin.ods")
+    return files
+
+
+def _zip_bytes(parts: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _external_links(path: Path) -> Path:
+    """Formulas into another workbook ([1] = C:\\Users\\...\\source.xlsx), as Excel saves
+    them: with a cached value (D5, E5) and one without (F5)."""
+    rows = _table_rows()
+    rows[4] = [
+        "Rendre obligatoire l'EPP",
+        "Objectif n° 1 : systématiser l'EPP",
+        "Nombre d'EPP réalisés par la PMI",
+        ("f", "[1]Feuil1!A1", 278),
+        ("f", "'[1]Feuil1'!B1", 312),
+        ("f", "[1]Feuil1!C1", None),
+    ]
+    link = (
+        f'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="{_MAIN}" '
+        f'xmlns:r="{_DOCREL}"><externalBook r:id="rId1"><sheetNames><sheetName val="Feuil1"/>'
+        '</sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1"><cell r="A1"><v>278</v>'
+        "</cell></row></sheetData></sheetDataSet></externalBook></externalLink>"
+    )
+    link_rels = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_REL}">'
+        f'<Relationship Id="rId1" Type="{_DOCREL}/externalLinkPath" '
+        'Target="file:///C:/Users/agent/Documents/source%20PMI.xlsx" TargetMode="External"/>'
+        "</Relationships>"
+    )
+    parts = _xlsx_parts(
+        _sheet_xml(rows),
+        extra_ct='<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="'
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>',
+        extra_rels=f'<Relationship Id="rId9" Type="{_DOCREL}/externalLink" '
+        'Target="externalLinks/externalLink1.xml"/>',
+        extra_wb='<externalReferences><externalReference r:id="rId9"/></externalReferences>',
+    )
+    parts["xl/externalLinks/externalLink1.xml"] = link.encode()
+    parts["xl/externalLinks/_rels/externalLink1.xml.rels"] = link_rels.encode()
+    return _write_zip(path, parts)
+
+
+def _xlsm(path: Path, good: Path) -> Path:
+    """The good workbook as a macro-enabled one, with a ``Workbook_Open`` macro that would
+    start a shell if it ever ran."""
+    with zipfile.ZipFile(good) as zf:
+        ct = zf.read("[Content_Types].xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    ct = ct.replace(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    ).replace(
+        "</Types>",
+        '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+    )
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdVba" Type="http://schemas.'
+        'microsoft.com/office/2006/relationships/vbaProject" '
+        'Target="vbaProject.bin"/></Relationships>',
+    )
+    source = (
+        b'Attribute VB_Name = "ThisWorkbook"\r\nPrivate Sub Workbook_Open()\r\n'
+        b'    Shell "cmd /c echo pwned > C:\\pwned.txt"\r\nEnd Sub\r\n'
+    )
+    vba = _cfb(
+        {
+            "PROJECT": b'ID="{00000000-0000-0000-0000-000000000000}"\r\n'
+            b"Document=ThisWorkbook/&H00000000\r\n",
+            "ThisWorkbook": source,
+        }
+    )
+    return _rewrite(
+        good,
+        path,
+        {
+            "[Content_Types].xml": ct.encode(),
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "xl/vbaProject.bin": vba,
+        },
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage : python tests/make_bad_inputs.py DOSSIER")
+    for key, file in build_corpus(sys.argv[1]).items():
+        print(f"{key:28} {file.stat().st_size:>10} o  {file.name}")
