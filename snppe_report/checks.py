@@ -1,0 +1,319 @@
+"""Pure: completeness and consistency findings on the tidy table (``snppe check``).
+
+A :class:`Finding` has a stable snake_case code, a severity (``erreur``: the figure is
+certainly wrong; ``avertissement``: missing or doubtful; ``info``: worth knowing), a
+French message and, when there is one, the cell (``source``, e.g. ``"TDB 2023!E12"``).
+Tolerances come from ``data/status_rules.yaml`` (``controles``); which harmonised
+indicators are expected comes from the catalogue.
+
+Codes
+-----
+indicateur_harmonise_absent (avertissement)
+    An objective of the catalogue is in the workbook (one of its indicators is) but one
+    of its core indicators has no value cell. Core: the objective's ratios with their
+    numerator and denominator; for an objective without ratio, all its indicators.
+valeur_2019_absente (avertissement; info when the cell says ND / NC)
+    No 2019 (diagnostic) value. "SO" (sans objet) is an answer and is not reported.
+cible_absente (avertissement)
+    No target for the campaign year N nor N+1, unless marked SO / N/A or the
+    indicator is "sans objet" every year. Not asked of the catalogue's context figures
+    ("neutre") and of the terms of a ratio: their target is the ratio's.
+ratio_incoherent (avertissement)
+    A reported harmonised ratio differs from numerator / denominator by more than the
+    rounding of its last significant decimal plus ``tolerance_ratio_points``.
+denominateur_nul (avertissement)
+    A ratio's denominator is 0.
+numerateur_superieur_denominateur (erreur)
+    A share whose numerator exceeds its denominator.
+pourcentage_dans_un_nombre (erreur)
+    A percentage as the value of a count row ("Nombre d'enfants … : 44,52 %").
+cible_sur_mauvaise_ligne (erreur)
+    A percentage target on a count row: it belongs to the objective's rate row.
+pourcentage_hors_bornes (erreur)
+    A share below 0 % or above 100 %.
+valeur_non_numerique (info)
+    A text where a number is expected (a count or a share).
+annee_de_reference (info)
+    A value whose reference year differs from its column's ("2 550 (2018)" in 2019).
+revision (avertissement)
+    Raised by :func:`snppe_report.history.merge_extractions`: two workbooks give
+    different values for the same indicator, year and nature.
+
+Rows are "counts" or "shares" by the catalogue's unit for harmonised indicators, else
+by the first word of the label (``libelles_nombre`` / ``libelles_part``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import pandas as pd
+
+from .catalogue import Catalogue, load_catalogue
+from .formatting import format_number, format_percent
+from .indicators import _lookup, recompute_ratios, rules
+from .text import normalize
+
+__all__ = ["SEVERITES", "Finding", "check_rows", "findings_frame"]
+
+SEVERITES = ("erreur", "avertissement", "info")
+_REFERENCE_YEAR = re.compile(r"ann[ée]e de r[ée]f[ée]rence\s+((?:19|20)\d{2})", re.I)
+_NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One completeness or consistency problem, in French, with its cell."""
+
+    code: str
+    severity: str
+    message: str
+    source: str = ""
+    indicateur: str = ""
+
+
+def check_rows(rows: pd.DataFrame, annee: int, catalogue: Catalogue | None = None) -> list[Finding]:
+    """Completeness and consistency findings of a tidy table.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The tidy table (``table.COLUMNS``; ``ligne`` and ``ordre`` used when present).
+    annee : int
+        Campaign year N: targets are expected for N or N+1.
+    catalogue : Catalogue, optional
+        Harmonised indicators; default ``catalogue.load_catalogue()``.
+
+    Returns
+    -------
+    list of Finding
+        In this order: unit slips, reference years, missing harmonised indicators,
+        missing 2019 values, missing targets, ratio checks.
+    """
+    cat = catalogue or load_catalogue()
+    if "ordre" in rows:
+        rows = rows.sort_values("ordre", kind="stable")
+    return [
+        *_unit_findings(rows, cat),
+        *_reference_years(rows),
+        *_missing_harmonised(rows, cat),
+        *_missing_2019(rows),
+        *_missing_targets(rows, annee, cat),
+        *_ratio_findings(rows, cat),
+    ]
+
+
+def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+    """Findings as a table, errors first.
+
+    Parameters
+    ----------
+    findings : iterable of Finding
+
+    Returns
+    -------
+    DataFrame
+        Columns ``code, severity, message, source, indicateur``, sorted by severity
+        (erreur, avertissement, info), keeping the given order within a severity.
+    """
+    columns = [f.name for f in fields(Finding)]
+    frame = pd.DataFrame([asdict(f) for f in findings], columns=columns)
+    rank = frame["severity"].map({s: i for i, s in enumerate(SEVERITES)}).fillna(len(SEVERITES))
+    return frame.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _expected(row: dict[str, Any], cat: Catalogue) -> str | None:
+    """What a row should hold: "nombre", "pourcentage" or None (anything)."""
+    ind = _lookup(cat, row["indicateur_id"])
+    if ind is not None:
+        return ind.unit if ind.unit in ("nombre", "pourcentage") else None
+    word = re.match(r"[a-z]*", normalize(row["indicateur"])).group()
+    conf = rules()["controles"]
+    return "nombre" if word in conf["libelles_nombre"] else (
+        "pourcentage" if word in conf["libelles_part"] else None
+    )  # fmt: skip
+
+
+def _unit_findings(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
+    out = []
+    for row in rows[rows["nature"].isin(("valeur", "cible"))].to_dict("records"):
+        expected = _expected(row, cat)
+        label, where = row["indicateur"], f"{_NATURES[row['nature']]} {row['annee']}"
+        shown = _quote(row["brut"])
+        if expected == "nombre" and row["unite"] == "pourcentage":
+            if row["nature"] == "cible":
+                rate = _rate_row(rows, row, cat)
+                hint = f" : elle concerne sans doute « {rate} »" if rate else ""
+                out.append(Finding("cible_sur_mauvaise_ligne", "erreur", (
+                    f"{where} {shown} : un pourcentage sur une ligne de nombre{hint}."
+                ), row["source"], label))  # fmt: skip
+            else:
+                out.append(Finding("pourcentage_dans_un_nombre", "erreur", (
+                    f"{where} {shown} : un pourcentage sur une ligne de nombre."
+                ), row["source"], label))  # fmt: skip
+        elif expected == "pourcentage" and row["unite"] == "pourcentage":
+            if not 0 <= row["valeur"] <= 1:
+                out.append(Finding("pourcentage_hors_bornes", "erreur", (
+                    f"{where} {shown} : une part doit être comprise entre 0 et 100 %."
+                ), row["source"], label))  # fmt: skip
+        elif expected is not None and row["statut"] == "texte":
+            out.append(Finding("valeur_non_numerique", "info", (
+                f"{where} {shown} : un texte là où un {expected} est attendu."
+            ), row["source"], label))  # fmt: skip
+    return out
+
+
+def _rate_row(rows: pd.DataFrame, row: dict[str, Any], cat: Catalogue) -> str:
+    """Label of a share row of the same objective, if any."""
+    same = rows[(rows["objectif"] == row["objectif"]) & (rows["indicateur"] != row["indicateur"])]
+    for other in same.drop_duplicates("indicateur").to_dict("records"):
+        if _expected(other, cat) == "pourcentage":
+            return other["indicateur"]
+    return ""
+
+
+def _reference_years(rows: pd.DataFrame) -> list[Finding]:
+    out = []
+    for row in rows.to_dict("records"):
+        found = _REFERENCE_YEAR.search(str(row["note"] or ""))
+        year = int(found.group(1)) if found else row["annee"]
+        if year != row["annee"]:
+            out.append(Finding("annee_de_reference", "info", (
+                f"{_NATURES.get(row['nature'], 'Valeur')} {row['annee']} {_quote(row['brut'])} : "
+                f"chiffre de l'année {year}, pas de {row['annee']}."
+            ), row["source"], row["indicateur"]))  # fmt: skip
+    return out
+
+
+def _missing_harmonised(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
+    present = set(rows["indicateur_id"])
+    valued = set(rows.loc[rows["nature"] == "valeur", "indicateur_id"])
+    objectives = {ind.objective for ind in (_lookup(cat, i) for i in present) if ind}
+    out = []
+    for objective in sorted(objectives):
+        for ident in _core(cat, objective):
+            if ident not in valued:
+                ind = cat.get(ident)
+                out.append(Finding("indicateur_harmonise_absent", "avertissement", (
+                    f"Indicateur harmonisé « {ind.label} » absent ou non renseigné, alors que "
+                    f"l'objectif « {cat.objective(objective).title} » figure au tableau de bord."
+                ), "", ind.label))  # fmt: skip
+    return out
+
+
+def _core(cat: Catalogue, objective: str) -> list[str]:
+    """Core harmonised ids of an objective: its ratios and their terms, else all."""
+    mine = [ind for ind in cat if ind.objective == objective]
+    ratios = [ind for ind in mine if ind.kind == "ratio"]
+    if not ratios:
+        return [ind.id for ind in mine]
+    ids = [i for r in ratios for i in (r.numerator, r.denominator, r.id)]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def _groups(rows: pd.DataFrame) -> list[pd.DataFrame]:
+    keys = [rows["indicateur_id"], rows["objectif"].fillna("")]
+    return [group for _, group in rows.groupby(keys, sort=False, dropna=False)]
+
+
+def _line(group: pd.DataFrame) -> str:
+    if "ligne" not in group or group["ligne"].isna().all():
+        return ""
+    sheet = str(group["source"].iloc[0]).rpartition("!")[0]
+    return f" ({sheet}, ligne {int(group['ligne'].iloc[0])})" if sheet else ""
+
+
+def _missing_2019(rows: pd.DataFrame) -> list[Finding]:
+    year0 = rules()["statuts"]["annee_diagnostic"]
+    out = []
+    for group in _groups(rows):
+        label = group["indicateur"].iloc[0]
+        cells = group[(group["nature"] == "valeur") & (group["annee"] == year0)]
+        statuts = set(cells["statut"])
+        if cells.empty:
+            out.append(Finding("valeur_2019_absente", "avertissement", (
+                f"« {label} » : pas de valeur {year0} (diagnostic){_line(group)}."
+            ), "", label))  # fmt: skip
+        elif statuts <= {"ND", "NC"}:
+            out.append(Finding("valeur_2019_absente", "info", (
+                f"Valeur {year0} (diagnostic) non disponible : {_quote(cells['brut'].iloc[0])}."
+            ), cells["source"].iloc[0], label))  # fmt: skip
+    return out
+
+
+def _missing_targets(rows: pd.DataFrame, annee: int, cat: Catalogue) -> list[Finding]:
+    exempt = _ratio_terms(cat)
+    out = []
+    for group in _groups(rows):
+        ident, label = group["indicateur_id"].iloc[0], group["indicateur"].iloc[0]
+        if ident in exempt:
+            continue
+        soon = group[group["annee"].isin((annee, annee + 1))]
+        valeurs = group[group["nature"] == "valeur"]
+        targets = soon[soon["nature"] == "cible"]
+        if targets["statut"].isin(("ok", "texte")).any() or (soon["statut"] == "SO").any():
+            continue
+        if len(valeurs) and (valeurs["statut"] == "SO").all():
+            continue
+        out.append(Finding("cible_absente", "avertissement", (
+            f"« {label} » : pas de cible {annee} ni {annee + 1}{_line(group)}."
+        ), "", label))  # fmt: skip
+    return out
+
+
+def _ratio_terms(cat: Catalogue) -> set[str]:
+    """Harmonised ids whose target is their ratio's: the other indicators of an objective
+    that has a ratio (terms, breakdowns, other sources), and context figures."""
+    with_ratio = {r.objective for r in cat.ratios()}
+    return {
+        ind.id
+        for ind in cat
+        if ind.direction == "neutre" or (ind.kind != "ratio" and ind.objective in with_ratio)
+    }
+
+
+def _ratio_findings(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
+    tolerance = rules()["controles"]["tolerance_ratio_points"]
+    out = []
+    for rec in recompute_ratios(rows, cat).to_dict("records"):
+        cells = rec["sources"].split(", ")
+        declared = rec["ratio_declare"] is not None and not pd.isna(rec["ratio_declare"])
+        ratio_cell, num_cell = (cells[0], cells[1:2]) if declared else ("", cells[:1])
+        terms = f"{format_number(rec['numerateur'])} / {format_number(rec['denominateur'])}"
+        label, year = rec["indicateur"], rec["annee"]
+        if rec["denominateur"] == 0:
+            out.append(Finding("denominateur_nul", "avertissement", (
+                f"Valeur {year} : dénominateur nul ({terms}), ratio non calculable."
+            ), cells[-1], label))  # fmt: skip
+            continue
+        if _known(rec["numerateur"]) and _known(rec["denominateur"]):
+            if rec["numerateur"] > rec["denominateur"]:
+                out.append(Finding("numerateur_superieur_denominateur", "erreur", (
+                    f"Valeur {year} : numérateur supérieur au dénominateur ({terms}) "
+                    "pour une part."
+                ), (num_cell or [""])[0], label))  # fmt: skip
+        if rec["coherent"] is False:
+            out.append(Finding("ratio_incoherent", "avertissement", (
+                f"Valeur {year} : taux déclaré {format_percent(rec['ratio_declare'], None)}, "
+                f"mais {terms} = {format_percent(rec['ratio_calcule'], 2)} "
+                f"(écart {_points(rec['ecart_points'])}, au-delà de "
+                f"l'arrondi du taux déclaré et de la tolérance de "
+                f"{_points(tolerance)})."
+            ), ratio_cell, label))  # fmt: skip
+    return out
+
+
+def _quote(text: Any) -> str:
+    return f"« {' '.join(str(text).split())} »"
+
+
+def _points(value: float) -> str:
+    text = format_number(abs(value), None)
+    return f"{text} {'point' if abs(value) < 2 else 'points'}"
+
+
+def _known(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
