@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -57,7 +58,9 @@ from .formatting import format_number, format_percent
 from .indicators import _lookup, recompute_ratios, rules
 from .text import normalize
 
-__all__ = ["SEVERITES", "Finding", "check_rows", "findings_frame"]
+__all__ = [
+    "SEVERITES", "Finding", "check_extraction", "check_rows", "findings_frame", "format_findings",
+]  # fmt: skip
 
 SEVERITES = ("erreur", "avertissement", "info")
 _REFERENCE_YEAR = re.compile(r"ann[ée]e de r[ée]f[ée]rence\s+((?:19|20)\d{2})", re.I)
@@ -104,6 +107,55 @@ def check_rows(rows: pd.DataFrame, annee: int, catalogue: Catalogue | None = Non
         *_missing_targets(rows, annee, cat),
         *_ratio_findings(rows, cat),
     ]
+
+
+def check_extraction(extraction: Any, annee: int | None = None) -> list[Finding]:
+    """Findings of a read workbook: those raised while reading, then :func:`check_rows`.
+
+    Parameters
+    ----------
+    extraction : table.Extraction
+        Needs ``rows``, ``annee`` and ``findings``.
+    annee : int, optional
+        Campaign year; default the workbook's.
+
+    Returns
+    -------
+    list of Finding
+    """
+    year = int(extraction.annee if annee is None else annee)
+    return [*extraction.findings, *check_rows(extraction.rows, year)]
+
+
+def format_findings(extraction: Any, findings: Iterable[Finding]) -> str:
+    """French text of the findings of one workbook, for ``snppe check``.
+
+    Parameters
+    ----------
+    extraction : table.Extraction
+        Gives the file name, the collectivité and the campaign year of the heading.
+    findings : iterable of Finding
+
+    Returns
+    -------
+    str
+        A heading with the count by severity, then one line per finding, errors first:
+        ``  [erreur] Feuille!D11 · indicator : message (code)``.
+    """
+    frame = findings_frame(findings)
+    place = getattr(extraction, "collectivite", None)
+    who = f" — {place.nom} ({place.code})" if place is not None else ""
+    counts = [(frame["severity"] == s).sum() for s in SEVERITES]
+    words = ("erreur", "avertissement", "information")
+    summary = ", ".join(
+        f"{n} {w}{'s' if n > 1 else ''}" for n, w in zip(counts, words, strict=True)
+    )
+    heading = f"{Path(str(extraction.path)).name}{who}, campagne {extraction.annee} : "
+    lines = [heading + (summary if len(frame) else "aucun constat")]
+    for f in frame.itertuples(index=False):
+        where = " · ".join(part for part in (f.source, f.indicateur) if part)
+        lines.append(f"  [{f.severity}] {where + ' : ' if where else ''}{f.message} ({f.code})")
+    return "\n".join(lines)
 
 
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
@@ -198,7 +250,7 @@ def _missing_harmonised(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
             if ident not in valued:
                 ind = cat.get(ident)
                 out.append(Finding("indicateur_harmonise_absent", "avertissement", (
-                    f"Indicateur harmonisé « {ind.label} » absent ou non renseigné, alors que "
+                    f"Indicateur harmonisé absent ou non renseigné, alors que "
                     f"l'objectif « {cat.objective(objective).title} » figure au tableau de bord."
                 ), "", ind.label))  # fmt: skip
     return out
@@ -235,7 +287,7 @@ def _missing_2019(rows: pd.DataFrame) -> list[Finding]:
         statuts = set(cells["statut"])
         if cells.empty:
             out.append(Finding("valeur_2019_absente", "avertissement", (
-                f"« {label} » : pas de valeur {year0} (diagnostic){_line(group)}."
+                f"Pas de valeur {year0} (diagnostic){_line(group)}."
             ), "", label))  # fmt: skip
         elif statuts <= {"ND", "NC"}:
             out.append(Finding("valeur_2019_absente", "info", (
@@ -259,7 +311,7 @@ def _missing_targets(rows: pd.DataFrame, annee: int, cat: Catalogue) -> list[Fin
         if len(valeurs) and (valeurs["statut"] == "SO").all():
             continue
         out.append(Finding("cible_absente", "avertissement", (
-            f"« {label} » : pas de cible {annee} ni {annee + 1}{_line(group)}."
+            f"Pas de cible {annee} ni {annee + 1}{_line(group)}."
         ), "", label))  # fmt: skip
     return out
 

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from snppe_report.catalogue import indicator_id
-from snppe_report.checks import SEVERITES, Finding, check_rows, findings_frame
+from snppe_report.checks import (
+    SEVERITES,
+    Finding,
+    check_extraction,
+    check_rows,
+    findings_frame,
+    format_findings,
+)
 from snppe_report.values import parse_value
 
 
@@ -157,9 +166,7 @@ def test_missing_2019_values_and_targets():
     assert [f.indicateur for f in targets] == [
         "Nombre d'agents formés (TMS et cadres)", "Nombre de contrats jeunes majeurs",
     ]  # fmt: skip
-    assert targets[0].message == (
-        "« Nombre d'agents formés (TMS et cadres) » : pas de cible 2023 ni 2024 (TDB, ligne 10)."
-    )
+    assert targets[0].message == "Pas de cible 2023 ni 2024 (TDB, ligne 10)."
 
 
 def test_no_target_asked_of_ratio_terms_breakdowns_and_context_figures():
@@ -240,6 +247,29 @@ def test_local_share_above_100_percent():
     )
     (finding,) = check_rows(rows, 2023)
     assert (finding.code, finding.severity) == ("pourcentage_hors_bornes", "erreur")
+
+
+def test_check_extraction_and_its_text():
+    rows = tidy(*BILANS_ROWS, sheet="TDB 2023")
+    read = Finding("formule_recalculee", "info", "formule =A1/A2 recalculée.", "TDB 2023!F12")
+    extraction = SimpleNamespace(
+        path=Path("/data/68-haut-rhin-tdb-snppe-2023.xlsx"), annee=2023, rows=rows,
+        findings=(read,), collectivite=SimpleNamespace(nom="Haut-Rhin", code="68"),
+    )  # fmt: skip
+    findings = check_extraction(extraction)
+    assert findings[0] == read and findings[1:] == check_rows(rows, 2023)
+    text = format_findings(extraction, findings).splitlines()
+    assert text[0] == (
+        "68-haut-rhin-tdb-snppe-2023.xlsx — Haut-Rhin (68), campagne 2023 : "
+        "2 erreurs, 0 avertissement, 2 informations"
+    )
+    assert text[1].startswith("  [erreur] TDB 2023!D11 · Nombre d'enfants de 3-4 ans")
+    assert text[1].endswith("un pourcentage sur une ligne de nombre. (pourcentage_dans_un_nombre)")
+    assert len(text) == 1 + len(findings)
+    empty = SimpleNamespace(path="x.xlsx", annee=2021, rows=rows.iloc[0:0], findings=())
+    assert format_findings(empty, check_extraction(empty)) == (
+        "x.xlsx, campagne 2021 : aucun constat"
+    )
 
 
 def test_findings_frame_sorts_by_severity():
