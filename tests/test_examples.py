@@ -109,3 +109,29 @@ def test_recomputed_ratios_match_the_seeds(request, fixture, ident, annee, ratio
     row = ratios[(ratios.indicateur_id == ident) & (ratios.annee == annee)].iloc[0]
     assert row.ratio_calcule == pytest.approx(ratio)
     assert bool(row.coherent)
+
+
+@pytest.fixture(scope="module")
+def ods_dir(tmp_path_factory):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    out = tmp_path_factory.mktemp("ods")
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_examples.py"), "--out", str(out),
+         "--ods", str(out)],
+        check=True, capture_output=True,
+    )
+    return out
+
+
+@pytest.mark.parametrize("example", [EXAMPLE_2023, EXAMPLE_2021])
+def test_ods_gives_the_same_table_as_xlsx(ods_dir, example):
+    """LibreOffice's format reads into the same rows (values, cells, natures)."""
+    ods = ods_dir / (example.stem + ".ods")
+    xlsx_rows = extract(example, departement="68").contract()
+    ods_rows = extract(ods, departement="68").contract()
+    cols = ["indicateur_id", "annee", "nature", "valeur", "statut", "source"]
+    assert xlsx_rows[cols].fillna(-1).values.tolist() == ods_rows[cols].fillna(-1).values.tolist()
