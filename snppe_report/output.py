@@ -35,9 +35,16 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp creates 0600; outputs are shared
         os.replace(tmp_path, destination)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_table(frames: Sequence[pd.DataFrame] | pd.DataFrame, out: str | Path | None) -> None:
