@@ -75,48 +75,93 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", required=True)
 
     dep_help = "code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection"
-    p = sub.add_parser("extract", help="extraire la table des indicateurs (CSV, XLSX, Parquet)",
-                       description="Écrit une ligne par cellule de valeur non vide.")
+    p = sub.add_parser(
+        "extract",
+        help="extraire la table des indicateurs (CSV, XLSX, Parquet)",
+        description="Écrit une ligne par cellule de valeur non vide.",
+    )
     p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
     p.add_argument("--departement", help=dep_help)
-    p.add_argument("-o", "--sortie", type=Path, metavar="FICHIER",
-                   help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)")
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        metavar="FICHIER",
+        help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
+    )
 
-    p = sub.add_parser("check", help="contrôler la complétude et la cohérence",
-                       description="Affiche les constats avec leurs cellules.")
+    p = sub.add_parser(
+        "check",
+        help="contrôler la complétude et la cohérence",
+        description="Affiche les constats avec leurs cellules.",
+    )
     p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
     p.add_argument("--departement", help=dep_help)
-    p.add_argument("--strict", action="store_true",
-                   help="code de sortie 1 dès qu'un constat est trouvé")
+    p.add_argument(
+        "--strict", action="store_true", help="code de sortie 1 dès qu'un constat est trouvé"
+    )
 
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
     p.add_argument("classeur", type=Path, metavar="CLASSEUR")
     p.add_argument("--departement", help=dep_help)
     p.add_argument("--annee", type=_year, help="année du rapport (défaut : la plus récente)")
-    p.add_argument("--format", dest="formats", type=_formats, default=("html", "pdf"),
-                   help="html, pdf ou html,pdf (défaut)")
-    p.add_argument("-o", "--sortie", type=Path, default=Path("build/rapports"),
-                   metavar="DOSSIER", help="dossier de sortie (défaut : build/rapports)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "pdf"),
+        help="html, pdf ou html,pdf (défaut)",
+    )
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        default=Path("build/rapports"),
+        metavar="DOSSIER",
+        help="dossier de sortie (défaut : build/rapports)",
+    )
 
     p = sub.add_parser("batch", help="tous les rapports d'un dossier, index et synthèse")
     p.add_argument("dossier", type=Path, metavar="DOSSIER_CLASSEURS")
     p.add_argument("--annee", type=_year, help="année des rapports")
-    p.add_argument("--format", dest="formats", type=_formats, default=("html", "pdf"),
-                   help="html, pdf ou html,pdf (défaut)")
-    p.add_argument("-o", "--sortie", type=Path, default=Path("build/lot"), metavar="DOSSIER",
-                   help="dossier de sortie (défaut : build/lot)")
-    p.add_argument("-j", "--jobs", type=_positive, default=None,
-                   help="rapports produits en parallèle (défaut : nombre de cœurs)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "pdf"),
+        help="html, pdf ou html,pdf (défaut)",
+    )
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        default=Path("build/lot"),
+        metavar="DOSSIER",
+        help="dossier de sortie (défaut : build/lot)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="rapports produits en parallèle (défaut : nombre de cœurs)",
+    )
     p.add_argument("--force", action="store_true", help="tout reproduire, même inchangé")
-    p.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="exécution locale (défaut) ou sur un cluster Dask")
+    p.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="exécution locale (défaut) ou sur un cluster Dask",
+    )
     p.add_argument("--scheduler", metavar="ADRESSE", help="adresse du planificateur Dask")
 
     p = sub.add_parser("demo-data", help="écrire des classeurs fictifs pour chaque département")
-    p.add_argument("-n", "--nombre", type=_positive, default=101,
-                   help="nombre de départements (défaut : 101)")
-    p.add_argument("-o", "--sortie", type=Path, default=Path("build/donnees-fictives"),
-                   metavar="DOSSIER")
+    p.add_argument(
+        "-n", "--nombre", type=_positive, default=101, help="nombre de départements (défaut : 101)"
+    )
+    p.add_argument(
+        "-o", "--sortie", type=Path, default=Path("build/donnees-fictives"), metavar="DOSSIER"
+    )
     p.add_argument("--graine", type=int, default=2026, help="graine aléatoire (reproductible)")
     return parser
 
@@ -177,8 +222,13 @@ def _check(args) -> int:
 def _report(args) -> int:
     from .render import render_report
 
-    result = render_report(args.classeur, departement=args.departement, annee=args.annee,
-                           formats=args.formats, out_dir=args.sortie)
+    result = render_report(
+        args.classeur,
+        departement=args.departement,
+        annee=args.annee,
+        formats=args.formats,
+        out_dir=args.sortie,
+    )
     for kind, path in result.outputs.items():
         print(f"{kind} : {path}")
     return 0
@@ -189,9 +239,16 @@ def _batch(args) -> int:
 
     if args.executor == "dask" and not args.scheduler:
         raise ParameterError("--executor dask demande --scheduler ADRESSE")
-    result = run_batch(args.dossier, out_dir=args.sortie, annee=args.annee,
-                       formats=args.formats, jobs=args.jobs, force=args.force,
-                       executor=args.executor, scheduler=args.scheduler)
+    result = run_batch(
+        args.dossier,
+        out_dir=args.sortie,
+        annee=args.annee,
+        formats=args.formats,
+        jobs=args.jobs,
+        force=args.force,
+        executor=args.executor,
+        scheduler=args.scheduler,
+    )
     print(result.summary())
     return 1 if result.failures else 0
 

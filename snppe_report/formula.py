@@ -43,7 +43,7 @@ def _ref(text: str) -> tuple[int, int]:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
-    return int(text[len(letters):]), col
+    return int(text[len(letters) :]), col
 
 
 def _tokens(formula: str) -> list[tuple[str, str]]:

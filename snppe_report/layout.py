@@ -117,7 +117,9 @@ def _header_block(sheet: Sheet, row: int, roles: dict[str, int]) -> tuple[int, .
             break
     below = row + 1
     while below <= sheet.max_row and below - row <= 2:
-        if any(sheet.cells.get((below, c)) for c in label_cols if sheet.anchor(below, c) == (below, c)):
+        if any(
+            sheet.cells.get((below, c)) for c in label_cols if sheet.anchor(below, c) == (below, c)
+        ):
             break
         texts = [sheet.text(below, c) for c in range(1, sheet.max_col + 1)]
         if any(_is_subheader(t) for t in texts if t):
@@ -131,7 +133,12 @@ def _header_block(sheet: Sheet, row: int, roles: dict[str, int]) -> tuple[int, .
 def _is_subheader(text: str) -> bool:
     norm = normalize(text)
     return bool(_YEAR.fullmatch(norm)) or norm.strip("() ") in (
-        "rappel", "cible", "cibles", "valeur", "realise", "prevision",
+        "rappel",
+        "cible",
+        "cibles",
+        "valeur",
+        "realise",
+        "prevision",
     )
 
 
@@ -206,9 +213,7 @@ def find_layout(workbook: Workbook) -> Layout:
 
 
 def _has_label_header(sheet: Sheet) -> bool:
-    return any(
-        _header_candidate(sheet, r) for r in range(1, min(sheet.max_row, SCAN_ROWS) + 1)
-    )
+    return any(_header_candidate(sheet, r) for r in range(1, min(sheet.max_row, SCAN_ROWS) + 1))
 
 
 def find_definitions(workbook: Workbook, dashboard: Sheet) -> tuple[Sheet, int, dict] | None:

@@ -42,8 +42,20 @@ __all__ = ["COLUMNS", "Extraction", "extract", "extract_workbook", "contract_fra
 log = logging.getLogger(__name__)
 
 COLUMNS = (
-    "departement", "engagement", "objectif", "mesure", "indicateur", "indicateur_id",
-    "annee", "nature", "brut", "valeur", "unite", "statut", "note", "source",
+    "departement",
+    "engagement",
+    "objectif",
+    "mesure",
+    "indicateur",
+    "indicateur_id",
+    "annee",
+    "nature",
+    "brut",
+    "valeur",
+    "unite",
+    "statut",
+    "note",
+    "source",
 )
 INTERNAL = ("ordre", "objectif_num", "facultatif", "ligne")
 _ENGAGEMENT = re.compile(r"^\s*(engagement\s*n?°?\s*\d+|conditions pour y parvenir)", re.I)
@@ -165,7 +177,8 @@ class _RowReader:
         roles = self.layout.roles
         texts = [normalize(self.sheet.text(row, c)) for c in roles.values()]
         return all(texts) and all(
-            t == self._header_norm[c - 1] for t, c in zip(texts, roles.values(), strict=True)
+            t == self._header_norm[c - 1]
+            for t, c in zip(texts, roles.values(), strict=True)
             if c - 1 < len(self._header_norm)
         )
 
@@ -251,12 +264,17 @@ class _RowReader:
                 pieces = parts
         if len(pieces) == 1 and len(labels) > 1:
             labels = [" / ".join(labels)]
-            self.findings.append(Finding(
-                "cellule_non_ventilee", "info",
-                f"{len(labels[0].split(' / '))} indicateurs empilés dans une cellule, mais la "
-                f"valeur « {_short(raw)} » n'a pas autant de lignes : elle est rattachée à "
-                "l'ensemble.", source, labels[0],
-            ))
+            self.findings.append(
+                Finding(
+                    "cellule_non_ventilee",
+                    "info",
+                    f"{len(labels[0].split(' / '))} indicateurs empilés dans une cellule, mais la "
+                    f"valeur « {_short(raw)} » n'a pas autant de lignes : elle est rattachée à "
+                    "l'ensemble.",
+                    source,
+                    labels[0],
+                )
+            )
         out = []
         for label, piece in zip(labels, pieces, strict=True):
             out.append(self._record(row, column, cell, label, piece, source))
@@ -267,9 +285,22 @@ class _RowReader:
         self.ordre += 1
         ident = indicator_id(label, f"{self.mesure} {self.objectif}".strip())
         return (
-            self.code, self.engagement, self.objectif, self.mesure, label,
-            ident, column.annee, column.nature, brut, parsed.valeur,
-            parsed.unite, parsed.statut, parsed.note, source, self.ordre, self.objectif_num,
+            self.code,
+            self.engagement,
+            self.objectif,
+            self.mesure,
+            label,
+            ident,
+            column.annee,
+            column.nature,
+            brut,
+            parsed.valeur,
+            parsed.unite,
+            parsed.statut,
+            parsed.note,
+            source,
+            self.ordre,
+            self.objectif_num,
         )
 
     def _parse(self, cell: Cell, piece, source: str, label: str):
@@ -284,18 +315,26 @@ class _RowReader:
     def _formula(self, cell: Cell, source: str, label: str):
         result = evaluate_formula(cell.formula, self.sheet)
         if result is None:
-            self.findings.append(Finding(
-                "formule_sans_valeur", "avertissement",
-                f"formule {cell.formula} sans valeur calculée et trop complexe pour être "
-                "recalculée : ouvrez et enregistrez le classeur dans Excel ou LibreOffice.",
-                source, label,
-            ))
+            self.findings.append(
+                Finding(
+                    "formule_sans_valeur",
+                    "avertissement",
+                    f"formule {cell.formula} sans valeur calculée et trop complexe pour être "
+                    "recalculée : ouvrez et enregistrez le classeur dans Excel ou LibreOffice.",
+                    source,
+                    label,
+                )
+            )
             return cell.formula, values.ParsedValue(None, "texte", "texte", "formule non calculée")
-        self.findings.append(Finding(
-            "formule_recalculee", "info",
-            f"formule {cell.formula} sans valeur calculée dans le fichier : valeur recalculée.",
-            source, label,
-        ))
+        self.findings.append(
+            Finding(
+                "formule_recalculee",
+                "info",
+                f"formule {cell.formula} sans valeur calculée dans le fichier : valeur recalculée.",
+                source,
+                label,
+            )
+        )
         parsed = values.parse_value(result, cell.number_format)
         note = "valeur recalculée (formule sans valeur en cache)"
         return cell.formula, values.ParsedValue(parsed.valeur, parsed.unite, parsed.statut, note)

@@ -15,8 +15,16 @@ EXAMPLE_2021 = DATA / "tdb-snppe-2021-departement-non-nomme.xlsx"
 GREY = PatternFill("solid", fgColor="FFD9D9D9")
 
 
-def build_dashboard(path: Path, rows: list[list], *, merges=(), grey=(), formats=None,
-                    sheet="Tableau de bord", extra_sheets=()) -> Path:
+def build_dashboard(
+    path: Path,
+    rows: list[list],
+    *,
+    merges=(),
+    grey=(),
+    formats=None,
+    sheet="Tableau de bord",
+    extra_sheets=(),
+) -> Path:
     """Write ``rows`` (lists of cell values, None = empty) into a one-sheet workbook.
 
     ``merges``: ranges like "A3:A5"; ``grey``: cells like "B3"; ``formats``: {cell: format}.

@@ -20,8 +20,12 @@ def test_extract_csv_on_stdout(capsys):
 
 def test_extract_several_workbooks_to_parquet(tmp_path):
     out = tmp_path / "table.parquet"
-    assert main(["extract", str(EXAMPLE_2023), str(EXAMPLE_2021), "--departement", "68",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            ["extract", str(EXAMPLE_2023), str(EXAMPLE_2021), "--departement", "68", "-o", str(out)]
+        )
+        == 0
+    )
     frame = pd.read_parquet(out)
     assert tuple(frame.columns) == COLUMNS
     assert set(frame.annee) >= {2019, 2020, 2021, 2022, 2023}

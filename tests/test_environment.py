@@ -20,7 +20,8 @@ def test_environment_mirrors_pyproject():
     wanted = dict(map(_name_spec, reqs))
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(
-        _name_spec(dep) for dep in env["dependencies"]
+        _name_spec(dep)
+        for dep in env["dependencies"]
         if isinstance(dep, str) and not dep.startswith(("python", "pip"))
     )
     assert conda == wanted

@@ -20,8 +20,9 @@ def ex2021():
 
 def _value(ex, indicateur_id, annee, nature="valeur"):
     rows = ex.rows
-    sel = rows[(rows.indicateur_id == indicateur_id) & (rows.annee == annee)
-               & (rows.nature == nature)]
+    sel = rows[
+        (rows.indicateur_id == indicateur_id) & (rows.annee == annee) & (rows.nature == nature)
+    ]
     assert len(sel) == 1, (indicateur_id, annee, nature, sel)
     return sel.iloc[0]
 
@@ -120,9 +121,16 @@ def ods_dir(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("ods")
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_examples.py"), "--out", str(out),
-         "--ods", str(out)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_examples.py"),
+            "--out",
+            str(out),
+            "--ods",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
     )
     return out
 

@@ -23,8 +23,13 @@ def test_message_without_location():
 
 @pytest.mark.parametrize(
     ("cls", "code"),
-    [(UnreadableWorkbookError, 2), (LayoutError, 2), (CollectiviteError, 2),
-     (ParameterError, 2), (RenderError, 3)],
+    [
+        (UnreadableWorkbookError, 2),
+        (LayoutError, 2),
+        (CollectiviteError, 2),
+        (ParameterError, 2),
+        (RenderError, 3),
+    ],
 )
 def test_exit_codes(cls, code):
     assert cls("x").exit_code == code

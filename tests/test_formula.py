@@ -37,8 +37,18 @@ def test_supported(formula, expected):
 
 @pytest.mark.parametrize(
     "formula",
-    ["=D6/Z99", "=D6/0", "=F1*2", "=G1+1", "=VLOOKUP(D5,A1:B2,2)", "=Feuil2!D5",
-     "=D6/", "=(D6", "=" + "+".join(["D5"] * 400), "=__import__('os')"],
+    [
+        "=D6/Z99",
+        "=D6/0",
+        "=F1*2",
+        "=G1+1",
+        "=VLOOKUP(D5,A1:B2,2)",
+        "=Feuil2!D5",
+        "=D6/",
+        "=(D6",
+        "=" + "+".join(["D5"] * 400),
+        "=__import__('os')",
+    ],
 )
 def test_unsupported_gives_none(formula):
     assert evaluate_formula(formula, SHEET) is None

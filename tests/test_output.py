@@ -34,7 +34,7 @@ def test_write_table_formats(tmp_path, suffix):
 
 def test_csv_on_stdout_uses_dot_decimals(capsys):
     write_table(FRAME, None)
-    assert capsys.readouterr().out.splitlines() == ["departement,valeur,brut", "68,0.036,\"3,6 %\""]
+    assert capsys.readouterr().out.splitlines() == ["departement,valeur,brut", '68,0.036,"3,6 %"']
 
 
 def test_unknown_extension(tmp_path):

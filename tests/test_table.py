@@ -4,8 +4,12 @@ from snppe_report.exceptions import CollectiviteError, LayoutError
 from snppe_report.table import COLUMNS, display_number, extract
 
 HEADER_2023 = [
-    "Mesure", "Objectif", "Indicateur", "Niveau des indicateurs en 2019 (diagnostic)",
-    "Niveau des indicateurs en 2022", "Niveau cible de l'objectif en 2023",
+    "Mesure",
+    "Objectif",
+    "Indicateur",
+    "Niveau des indicateurs en 2019 (diagnostic)",
+    "Niveau des indicateurs en 2022",
+    "Niveau cible de l'objectif en 2023",
     "Niveau d'atteinte de l'objectif en 2023",
 ]
 ROWS_2023 = [
@@ -13,16 +17,36 @@ ROWS_2023 = [
     ["Département du Haut-Rhin"],
     HEADER_2023,
     ["Engagement 1 : Agir le plus précocement possible"],
-    ["Rendre obligatoire l'entretien prénatal précoce (EPP)\nObjectif n° 1",
-     "Atteindre <i>20 %</i> d'EPP", "Nombre de naissances vivantes selon le domicile de la mère "
-     "(source INSEE)", 7688, 7237],
-    [None, None, "Nombre d'entretiens du 4e mois réalisés par la PMI (source DREES / CD)",
-     278, 700],
-    [None, None, "Part des femmes enceintes ayant bénéficié d'un entretien du 4e mois réalisé "
-     "par la PMI", "=D6/D5", 0.0967, "15%"],
+    [
+        "Rendre obligatoire l'entretien prénatal précoce (EPP)\nObjectif n° 1",
+        "Atteindre <i>20 %</i> d'EPP",
+        "Nombre de naissances vivantes selon le domicile de la mère (source INSEE)",
+        7688,
+        7237,
+    ],
+    [
+        None,
+        None,
+        "Nombre d'entretiens du 4e mois réalisés par la PMI (source DREES / CD)",
+        278,
+        700,
+    ],
+    [
+        None,
+        None,
+        "Part des femmes enceintes ayant bénéficié d'un entretien du 4e mois réalisé par la PMI",
+        "=D6/D5",
+        0.0967,
+        "15%",
+    ],
     HEADER_2023,
-    ["Objectif n° 6", "Renforcer les CRIP", "Nombre d'IP entrantes\nNombre d'IP évaluées",
-     "1112\n718", "6 mois"],
+    [
+        "Objectif n° 6",
+        "Renforcer les CRIP",
+        "Nombre d'IP entrantes\nNombre d'IP évaluées",
+        "1112\n718",
+        "6 mois",
+    ],
     ["Soutenir les actions innovantes", "Innover", "Nombre de places", "SO", "ND", 3],
     ["Engagement 4 : Préparer leur avenir"],
     [None, None, None, "88 MNA"],
@@ -34,8 +58,9 @@ MERGES_2023 = ["A4:G4", "A5:A7", "B5:B7", "A11:G11"]
 
 @pytest.fixture
 def ex2023(dashboard):
-    path = dashboard(ROWS_2023, merges=MERGES_2023, grey=["A10", "B10", "C10"],
-                     formats={"E7": "0.0%"})
+    path = dashboard(
+        ROWS_2023, merges=MERGES_2023, grey=["A10", "B10", "C10"], formats={"E7": "0.0%"}
+    )
     return extract(path)
 
 
@@ -55,14 +80,19 @@ def test_columns_years_and_natures(ex2023):
     rows = ex2023.rows
     assert ex2023.annee == 2023
     assert set(zip(rows.annee, rows.nature)) == {
-        (2019, "valeur"), (2022, "valeur"), (2023, "cible")}
+        (2019, "valeur"),
+        (2022, "valeur"),
+        (2023, "cible"),
+    }
     assert ex2023.collectivite.code == "68"
 
 
 def test_merged_labels_engagement_and_objective_number(ex2023):
-    row = _row(ex2023.rows, indicateur_id="epp_entretiens_pmi", annee=2019) \
-        if "epp_entretiens_pmi" in set(ex2023.rows.indicateur_id) else \
-        _row(ex2023.rows, valeur=278.0)
+    row = (
+        _row(ex2023.rows, indicateur_id="epp_entretiens_pmi", annee=2019)
+        if "epp_entretiens_pmi" in set(ex2023.rows.indicateur_id)
+        else _row(ex2023.rows, valeur=278.0)
+    )
     assert row.engagement == "Engagement 1 : Agir le plus précocement possible"
     assert row.mesure == "Rendre obligatoire l'entretien prénatal précoce (EPP)"
     assert row.objectif == "Atteindre 20 % d'EPP"
@@ -110,27 +140,52 @@ def test_codes_grey_fill_and_legend(ex2023):
 def test_two_row_header_with_cibles_group(dashboard):
     rows = [
         [None, None, None, None, None, None, "Cibles"],
-        ["Mesure", "Objectif", "Indicateur", "Niveau des indicateurs en 2019",
-         "Niveau des indicateurs en 2020", "Niveau des indicateurs en 2021", 2020, 2021, 2022],
+        [
+            "Mesure",
+            "Objectif",
+            "Indicateur",
+            "Niveau des indicateurs en 2019",
+            "Niveau des indicateurs en 2020",
+            "Niveau des indicateurs en 2021",
+            2020,
+            2021,
+            2022,
+        ],
         [None, None, None, None, None, None, "(rappel)"],
         ["M", "O", "Nombre de places", 24, 34, None, 34, 75, 100],
     ]
     ex = extract(dashboard(rows, name="39-jura.xlsx", merges=["G1:I1"]))
     pairs = sorted(set(zip(ex.rows.annee, ex.rows.nature)))
-    assert pairs == [(2019, "valeur"), (2020, "cible"), (2020, "valeur"), (2021, "cible"),
-                     (2022, "cible")]
+    assert pairs == [
+        (2019, "valeur"),
+        (2020, "cible"),
+        (2020, "valeur"),
+        (2021, "cible"),
+        (2022, "cible"),
+    ]
     assert ex.annee == 2021
 
 
 def test_lost_group_header_repeated_year_means_target(dashboard):
     rows = [
-        ["Mesure", "Objectif", "Indicateur", "Niveau des indicateurs en 2019",
-         "Niveau des indicateurs en 2020", "2020", "2021"],
+        [
+            "Mesure",
+            "Objectif",
+            "Indicateur",
+            "Niveau des indicateurs en 2019",
+            "Niveau des indicateurs en 2020",
+            "2020",
+            "2021",
+        ],
         ["M", "O", "Nombre de places", 24, 34, 34, 75],
     ]
     ex = extract(dashboard(rows, name="39-jura.xlsx"))
     assert sorted(set(zip(ex.rows.annee, ex.rows.nature))) == [
-        (2019, "valeur"), (2020, "cible"), (2020, "valeur"), (2021, "cible")]
+        (2019, "valeur"),
+        (2020, "cible"),
+        (2020, "valeur"),
+        (2021, "cible"),
+    ]
 
 
 def test_no_year_column(dashboard):
@@ -153,16 +208,25 @@ def test_unknown_collectivite_asks_for_option(dashboard):
 
 
 def test_fictive_flag_from_title(dashboard):
-    rows = [["DONNÉES FICTIVES — Département de la Lozère (48)"], HEADER_2023,
-            ["M", "O", "Nombre de places", 3]]
+    rows = [
+        ["DONNÉES FICTIVES — Département de la Lozère (48)"],
+        HEADER_2023,
+        ["M", "O", "Nombre de places", 3],
+    ]
     ex = extract(dashboard(rows, name="tableau.xlsx"))
     assert ex.fictive and ex.collectivite.code == "48"
 
 
 @pytest.mark.parametrize(
     ("value", "fmt", "shown"),
-    [(0.036, "0.0%", "3,6 %"), (0.2046, "0.00%", "20,46 %"), (7688, "General", "7 688"),
-     (7688, "#,##0", "7 688"), (997.5, "0.0", "997,5"), (1, "0%", "100 %")],
+    [
+        (0.036, "0.0%", "3,6 %"),
+        (0.2046, "0.00%", "20,46 %"),
+        (7688, "General", "7 688"),
+        (7688, "#,##0", "7 688"),
+        (997.5, "0.0", "997,5"),
+        (1, "0%", "100 %"),
+    ],
 )
 def test_display_number(value, fmt, shown):
     assert display_number(value, fmt) == shown

@@ -64,9 +64,11 @@ def test_formula_without_cached_value_is_kept(xlsx):
         ("vide.xlsx", b"", "vide"),
         ("texte.xlsx", b"ceci n'est pas un classeur", "pas un classeur"),
         ("ancien.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
-        ("chiffre.xlsx",
-         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
-         "mot de passe"),
+        (
+            "chiffre.xlsx",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le"),
+            "mot de passe",
+        ),
         ("notes.csv", b"a,b\n1,2\n", "non pris en charge"),
     ],
 )
@@ -114,8 +116,16 @@ def test_row_limit(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(
     ("rgb", "grey"),
-    [("FFD9D9D9", True), ("BFBFBF", True), ("#F2F2F2", True), ("FFFFFFFF", False),
-     ("FF000000", False), ("FFFF0000", False), ("", False), ("zz", False)],
+    [
+        ("FFD9D9D9", True),
+        ("BFBFBF", True),
+        ("#F2F2F2", True),
+        ("FFFFFFFF", False),
+        ("FF000000", False),
+        ("FFFF0000", False),
+        ("", False),
+        ("zz", False),
+    ],
 )
 def test_is_grey_rgb(rgb, grey):
     assert is_grey_rgb(rgb) is grey
