@@ -41,8 +41,13 @@ T_COVERED, T_COLUMN = _q("table", "covered-table-cell"), _q("table", "table-colu
 MAX_REPEAT = 1000  # a repeated cell or row with content is materialised at most this often
 
 
-def read_ods(archive: zipfile.ZipFile, path: Path, max_rows: int):
-    """Read every sheet of an .ods archive. Returns ``(sheets, properties)``."""
+def read_ods(archive: zipfile.ZipFile, path: Path, max_rows: int, max_cells: int):
+    """Read every sheet of an .ods archive. Returns ``(sheets, properties)``.
+
+    At most ``max_rows`` rows with content per sheet and ``max_cells`` cells in all,
+    counted as they are materialised: a few bytes of "repeated" rows and cells cannot
+    make a billion of them.
+    """
     names = set(archive.namelist())
     if "content.xml" not in names:
         raise UnreadableWorkbookError(
@@ -50,7 +55,7 @@ def read_ods(archive: zipfile.ZipFile, path: Path, max_rows: int):
         )
     styles = _cell_styles(archive, "styles.xml") if "styles.xml" in names else {}
     with archive.open("content.xml") as fh:
-        sheets = _read_content(fh, path, max_rows, styles)
+        sheets = _read_content(fh, path, (max_rows, max_cells), styles)
     props = _meta(archive) if "meta.xml" in names else {}
     return sheets, props
 
@@ -109,11 +114,13 @@ def _resolve_formats(styles, percent_styles) -> None:
             st["format"] = "0" + ("." + "0" * decimals if decimals else "") + "%"
 
 
-def _read_content(fh, path: Path, max_rows: int, styles: dict) -> list[Sheet]:
+def _read_content(fh, path: Path, limits: tuple[int, int], styles: dict) -> list[Sheet]:
+    max_rows, max_cells = limits
     sheets: list[Sheet] = []
     state = _StyleState(styles)
     table = None
     row_idx = 0
+    done_cells = 0  # cells of the sheets already read
     in_styles = True
     for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
         tag = el.tag
@@ -127,6 +134,7 @@ def _read_content(fh, path: Path, max_rows: int, styles: dict) -> list[Sheet]:
         if event == "start":
             if tag == T_TABLE:
                 table = _new_table(el, styles)
+                table["max_cells"] = max_cells - done_cells
                 row_idx = 0
             continue
         if tag == T_COLUMN and table is not None:
@@ -138,20 +146,16 @@ def _read_content(fh, path: Path, max_rows: int, styles: dict) -> list[Sheet]:
                 repeat = min(repeat, MAX_REPEAT)
                 for _ in range(repeat):
                     row_idx += 1
+                    table["rows"] += 1
                     _row(el, row_idx, table, styles, hidden)
+                    _check_size(table, path, max_rows, max_cells)
             else:
                 row_idx += repeat
                 if hidden:
                     table["hidden_rows"].add(row_idx)
-            if len({r for r, _ in table["cells"]}) > max_rows:
-                raise UnsafeWorkbookError(
-                    f"la feuille compte plus de {max_rows} lignes : ce n'est pas un tableau de "
-                    "bord SNPPE (limite de sécurité).",
-                    file=path,
-                    sheet=table["name"],
-                )
             el.clear()
         elif tag == T_TABLE and table is not None:
+            done_cells += len(table["cells"])
             sheets.append(
                 Sheet(
                     table["name"],
@@ -167,6 +171,20 @@ def _read_content(fh, path: Path, max_rows: int, styles: dict) -> list[Sheet]:
     return sheets
 
 
+def _check_size(table: dict, path: Path, max_rows: int, max_cells: int) -> None:
+    if table["rows"] > max_rows:
+        what = f"la feuille compte plus de {max_rows:,} lignes".replace(",", " ")
+    elif len(table["cells"]) > table["max_cells"]:
+        what = f"le classeur compte plus de {max_cells:,} cellules".replace(",", " ")
+    else:
+        return
+    raise UnsafeWorkbookError(
+        f"{what} : ce n'est pas un tableau de bord SNPPE (limite de sécurité).",
+        file=path,
+        sheet=table["name"],
+    )
+
+
 def _new_table(el, styles) -> dict:
     style = styles.get(el.get(_q("table", "style-name")), {})
     return {
@@ -177,6 +195,8 @@ def _new_table(el, styles) -> dict:
         "hidden_rows": set(),
         "hidden_cols": set(),
         "col": 0,
+        "rows": 0,  # rows with content
+        "max_cells": 0,
     }
 
 
@@ -216,6 +236,8 @@ def _row(row_el, row_idx: int, table: dict, styles: dict, hidden: bool) -> None:
             col += 1
             _cell(cell_el, row_idx, col, table, styles)
         col += max(0, repeat - MAX_REPEAT)
+        if len(table["cells"]) > table["max_cells"]:
+            return  # the caller raises
 
 
 def _cell_has_content(el) -> bool:
@@ -283,17 +305,24 @@ def _text(el) -> str:
     return "\n".join(paragraphs)
 
 
-def _inline(node) -> str:
+MAX_DEPTH = 20  # text:span inside text:a inside ...: deeper nesting is flattened
+MAX_SPACES = 1000  # <text:s text:c="1000000000"/> would be a gigabyte of spaces
+
+
+def _inline(node, depth: int = 0) -> str:
+    if depth > MAX_DEPTH:
+        return "".join(node.itertext())
     parts = [node.text or ""]
     for child in node:
         if child.tag == _q("text", "s"):
-            parts.append(" " * int(child.get(_q("text", "c"), "1") or 1))
+            count = child.get(_q("text", "c"), "1") or "1"
+            parts.append(" " * min(int(count) if count.isdigit() else 1, MAX_SPACES))
         elif child.tag == _q("text", "line-break"):
             parts.append("\n")
         elif child.tag == _q("text", "tab"):
             parts.append("\t")
         else:
-            parts.append(_inline(child))
+            parts.append(_inline(child, depth + 1))
         parts.append(child.tail or "")
     return "".join(parts)
 

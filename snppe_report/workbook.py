@@ -4,9 +4,12 @@ A workbook (``.xlsx``, ``.xlsm``, ``.ods``) becomes a :class:`Workbook`: its she
 each a sparse grid of :class:`Cell` objects with their number format, grey fill and
 merged ranges, plus the document properties and the file's SHA-256.
 
-Safety first: the file's size, the archive's declared sizes and compression ratios
-and each sheet's row count are checked *before* anything is inflated or parsed;
-XML is parsed with defusedxml (entity expansion refused); macros are never run
+Safety first: the file's size, the archive's member count, declared sizes and
+compression ratios, each XML part's size, each sheet's row count, cell count and
+merged area are checked *before* anything is inflated or handed to openpyxl (which
+would materialise every cell of a merged range or of a sheet's bounding box). Every
+XML part's prolog is read with defusedxml first, so a DTD (entity expansion, external
+entities) is refused whatever openpyxl's own settings; macros are never run
 (openpyxl does not execute VBA; ``keep_vba`` is off). Formula cells keep their
 cached value; a formula without a cached value is kept as :attr:`Cell.formula`
 with ``value=None`` so that the table can compute or report it.
@@ -18,8 +21,10 @@ import hashlib
 import logging
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -32,13 +37,20 @@ log = logging.getLogger(__name__)
 
 LIMITS = {
     "file_bytes": 50 * 1024**2,  # a dashboard is a few hundred kB
+    "members": 10_000,  # parts in the archive (a workbook has a few dozen)
     "inflated_bytes": 200 * 1024**2,  # sum of the archive's declared member sizes
     "ratio": 200,  # max compression ratio of a large member
+    "xml_part_bytes": 20 * 1024**2,  # one XML part, inflated
     "sheet_rows": 20_000,  # rows with content in one sheet
+    "cells": 100_000,  # cells (and shared strings) in the whole workbook
+    "merged_cells": 1_000_000,  # cells covered by merged ranges, in the whole workbook
+    "sheet_area": 2_000_000,  # rows x columns spanned by one sheet's non-empty cells
 }
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_XML_PARTS = (".xml", ".rels", ".vml")
 
 
 def column_letter(col: int) -> str:
@@ -158,18 +170,26 @@ def read_workbook(path: str | Path) -> Workbook:
         )
     archive = _open_archive(path, data)
     try:
+        _check_xml_parts(archive, path)
         if kind == "ods":
             from ._ods import read_ods
 
-            sheets, props = read_ods(archive, path, LIMITS["sheet_rows"])
+            sheets, props = read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
         else:
             formulas = _scan_xlsx(archive, path)
             sheets, props = _read_xlsx(path, formulas)
+        _check_areas(sheets, path)
     except DefusedXmlException as exc:
         raise UnsafeWorkbookError(
             "le classeur contient du XML dangereux (déclaration d'entités) : lecture refusée.",
             file=path,
         ) from exc
+    except (ParseError, ValueError) as exc:  # malformed XML, non-numeric attributes
+        raise UnreadableWorkbookError(
+            f"classeur endommagé : XML illisible ({exc}).", file=path
+        ) from exc
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # data behind a valid directory
+        raise UnreadableWorkbookError(f"archive du classeur corrompue ({exc}).", file=path) from exc
     finally:
         archive.close()
     return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, props, kind)
@@ -217,6 +237,13 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
             "ce fichier n'est pas un classeur Excel ou LibreOffice (ou il est tronqué).",
             file=path,
         )
+    count = _declared_members(data)
+    if count > LIMITS["members"]:
+        raise UnsafeWorkbookError(
+            f"l'archive du classeur déclare {count} parties (limite {LIMITS['members']}) : "
+            "archive suspecte.",
+            file=path,
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -240,10 +267,66 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
             )
     bad = archive.testzip() if total < 20 * 1024**2 else None
     if bad is not None:
-        raise UnreadableWorkbookError(
-            f"archive corrompue (partie « {bad} »).", file=path
-        )
+        raise UnreadableWorkbookError(f"archive corrompue (partie « {bad} »).", file=path)
     return archive
+
+
+def _declared_members(data: bytes) -> int:
+    """Member count of the end-of-central-directory record, read before ``ZipFile`` builds
+    one object per member (0xFFFF, the ZIP64 marker, counts as too many)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or end + 12 > len(data):
+        return 0  # let zipfile report the damage
+    return int.from_bytes(data[end + 10 : end + 12], "little")
+
+
+def _check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
+    """Bound every XML part's size and refuse a DTD in any of them.
+
+    A DTD can only appear before the root element, so each part is parsed with
+    defusedxml up to its first element: cheap, and independent of whether openpyxl
+    itself uses defusedxml (it does only when installed and not disabled by the
+    ``OPENPYXL_DEFUSEDXML`` variable; openpyxl also wraps the error in a bare
+    ``ValueError``).
+    """
+    for member in archive.infolist():
+        if not member.filename.lower().endswith(_XML_PARTS):
+            continue
+        if member.file_size > LIMITS["xml_part_bytes"]:
+            raise UnsafeWorkbookError(
+                f"la partie « {member.filename} » fait {member.file_size / 1024**2:.0f} Mo "
+                f"décompressée (limite {LIMITS['xml_part_bytes'] // 1024**2} Mo) : "
+                "classeur suspect.",
+                file=path,
+            )
+        try:
+            with archive.open(member) as fh:
+                for _ in iterparse(fh, events=("start",), forbid_dtd=True):
+                    break
+        except DefusedXmlException as exc:
+            raise UnsafeWorkbookError(
+                f"le classeur contient du XML dangereux (déclaration d'entités dans la "
+                f"partie « {member.filename} ») : lecture refusée.",
+                file=path,
+            ) from exc
+        except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+            continue  # a broken part is reported by the reader that needs it
+
+
+def _check_areas(sheets: list[Sheet], path: Path) -> None:
+    """Refuse a sheet whose non-empty cells span an absurd rectangle (a stray cell in
+    XFD1048576): every later step walks a sheet's rows and columns."""
+    for sheet in sheets:
+        if sheet.max_row * sheet.max_col > LIMITS["sheet_area"]:
+            far = max(sheet.cells, key=lambda rc: rc[0] * rc[1])
+            raise UnsafeWorkbookError(
+                f"la feuille s'étend sur {sheet.max_row} lignes et {sheet.max_col} colonnes "
+                f"(limite de sécurité {LIMITS['sheet_area']:,} cases) : supprimez le contenu "
+                "isolé loin du tableau puis relancez.".replace(",", " "),
+                file=path,
+                sheet=sheet.name,
+                cell=f"{column_letter(far[1])}{far[0]}",
+            )
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -278,14 +361,47 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> dict[str, dict[tuple[int
             "ce fichier n'est pas un classeur Excel valide (workbook.xml absent).", file=path
         ) from exc
     found: dict[str, dict[tuple[int, int], str]] = {}
+    budget = {"cells": LIMITS["cells"], "merged_cells": LIMITS["merged_cells"]}
     for name, part in parts.items():
         if part not in archive.namelist():
             continue
-        found[name] = _scan_sheet(archive, part, name, path)
+        found[name] = _scan_sheet(archive, part, name, path, budget)
+    _scan_shared_strings(archive, path)
     return found
 
 
-def _scan_sheet(archive, part, name, path) -> dict[tuple[int, int], str]:
+def _over(path: Path, sheet: str | None, limit: str, what: str) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(
+        f"le classeur compte plus de {LIMITS[limit]:,} {what} : ce n'est pas un tableau "
+        "de bord SNPPE (limite de sécurité).".replace(",", " "),
+        file=path,
+        sheet=sheet,
+    )
+
+
+def _scan_shared_strings(archive: zipfile.ZipFile, path: Path) -> None:
+    """Count the shared strings, which openpyxl keeps all: a workbook needs at most one
+    per cell. The parts are found as openpyxl finds them, by their content type."""
+    names = set(archive.namelist())
+    if "[Content_Types].xml" not in names:
+        return
+    parts = []
+    with archive.open("[Content_Types].xml") as fh:
+        for _, el in iterparse(fh, forbid_dtd=True):
+            if el.tag == _CT_NS + "Override" and "sharedStrings" in el.get("ContentType", ""):
+                parts.append(el.get("PartName", "").lstrip("/"))
+    for part in (p for p in parts if p in names):
+        count = 0
+        with archive.open(part) as fh:
+            for _, el in iterparse(fh, forbid_dtd=True):
+                if el.tag == _MAIN_NS + "si":
+                    count += 1
+                    el.clear()
+                    if count > LIMITS["cells"]:
+                        raise _over(path, None, "cells", f"textes partagés (« {part} »)")
+
+
+def _scan_sheet(archive, part, name, path, budget) -> dict[tuple[int, int], str]:
     rows = 0
     missing: dict[tuple[int, int], str] = {}
     formula = value = ref = None
@@ -295,6 +411,13 @@ def _scan_sheet(archive, part, name, path) -> dict[tuple[int, int], str]:
             if event == "start":
                 if tag == _MAIN_NS + "c":
                     ref, formula, value = el.get("r"), None, None
+                    budget["cells"] -= 1
+                    if budget["cells"] < 0:
+                        raise _over(path, name, "cells", "cellules")
+                elif tag == _MAIN_NS + "mergeCell":
+                    budget["merged_cells"] -= _range_area(el.get("ref", ""))
+                    if budget["merged_cells"] < 0:
+                        raise _over(path, name, "merged_cells", "cellules fusionnées")
                 continue
             if tag == _MAIN_NS + "row":
                 rows += 1
@@ -317,6 +440,15 @@ def _scan_sheet(archive, part, name, path) -> dict[tuple[int, int], str]:
 
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _range_area(ref: str) -> int:
+    """Cells in "B2:D10" (1 for a single cell; absurd refs count as huge)."""
+    first, _, last = ref.replace("$", "").partition(":")
+    (r0, c0), (r1, c1) = _parse_ref(first), _parse_ref(last or first)
+    if not (r0 and c0 and r1 and c1):
+        return 0
+    return (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
 
 
 def _parse_ref(ref: str) -> tuple[int, int]:
@@ -358,26 +490,23 @@ def _read_xlsx(path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]
 
 def _xlsx_sheet(ws, missing: dict[tuple[int, int], str]) -> Sheet:
     cells: dict[tuple[int, int], Cell] = {}
-    for row in ws.iter_rows():
-        for c in row:
-            value = c.value
-            key = (c.row, c.column)
-            formula = missing.get(key)
-            if value is None and formula is None:
-                continue
-            if isinstance(value, str) and not value.strip() and formula is None:
-                continue
-            cells[key] = Cell(
-                c.row, c.column, value, c.number_format or "General", _is_grey(c.fill), formula
-            )
+    # the stored cells only: ws.iter_rows() would create every cell of the bounding box
+    for key, c in sorted(ws._cells.items()):
+        value = c.value
+        formula = missing.get(key)
+        if value is None and formula is None:
+            continue
+        if isinstance(value, str) and not value.strip() and formula is None:
+            continue
+        cells[key] = Cell(
+            c.row, c.column, value, c.number_format or "General", _is_grey(c.fill), formula
+        )
     merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
     hidden_rows = frozenset(r for r, d in ws.row_dimensions.items() if d.hidden)
     hidden_cols = frozenset(
         _parse_ref(f"{k}1")[1] for k, d in ws.column_dimensions.items() if d.hidden
     )
-    return Sheet(
-        ws.title, cells, merged, ws.sheet_state != "visible", hidden_rows, hidden_cols
-    )
+    return Sheet(ws.title, cells, merged, ws.sheet_state != "visible", hidden_rows, hidden_cols)
 
 
 def is_grey_rgb(rgb: str) -> bool:

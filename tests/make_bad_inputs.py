@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import random
 import struct
 import sys
 import zipfile
@@ -517,16 +518,68 @@ def _lying_bomb(path: Path, good: Path) -> Path:
     return _raw_zip(path, members)
 
 
-def _many_cells(path: Path) -> Path:
-    """A dashboard followed by 15 000 rows of 100 one-digit numbers: under the row limit,
-    but 1.5 million cells (24 MB of XML, compressed about 20 to 1, so no ratio alarm)."""
-    import random
-
+def _random_digits(count: int, seed: int = 68) -> str:
     table = bytes(48 + b % 10 for b in range(256))
-    digits = random.Random(68).randbytes(1_500_000).translate(table).decode()
+    return random.Random(seed).randbytes(count).translate(table).decode()
+
+
+def _many_cells(path: Path) -> Path:
+    """A dashboard followed by 2 000 rows of 100 one-digit numbers: under the row limit,
+    but 200 000 cells (3 MB of XML)."""
+    digits = _random_digits(200_000)
     template = "<row>" + "<c><v>%s</v></c>" * 100 + "</row>"
     rows = (template % tuple(digits[k : k + 100]) for k in range(0, len(digits), 100))
     return _write_zip(path, _xlsx_parts(_sheet_xml(_table_rows(), rows_xml=rows)), level=1)
+
+
+def _huge_styles(path: Path) -> Path:
+    """A 25 MB styles part (450 000 cell formats), compressed about 10 to 1: openpyxl
+    parses it whole into a tree of several gigabytes."""
+    digits = _random_digits(1_800_000)
+    template = '<xf numFmtId="%s%s" fontId="0" fillId="0" borderId="%s%s" xfId="0"/>' * 100
+    xfs = "".join(template % tuple(digits[k : k + 400]) for k in range(0, len(digits), 400))
+    styles = (
+        f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{_MAIN}">'
+        f"<cellXfs>{xfs}</cellXfs></styleSheet>"
+    )
+    parts = _xlsx_parts(
+        _sheet_xml(_table_rows()),
+        extra_ct='<Override PartName="/xl/styles.xml" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.styles+xml"/>',
+        extra_rels=f'<Relationship Id="rId3" Type="{_DOCREL}/styles" Target="styles.xml"/>',
+    )
+    parts["xl/styles.xml"] = styles.encode()
+    return _write_zip(path, parts, level=1)
+
+
+def _many_members(path: Path, good: Path, count: int = 30_000) -> Path:
+    """The good workbook plus ``count`` empty parts: each costs an object before any
+    size is known."""
+    with zipfile.ZipFile(good) as zf:
+        members = [_deflated(i.filename, zf.read(i.filename)) for i in zf.infolist()]
+    empty = zlib.compress(b"", 6)[2:-4]
+    members += [(f"xl/media/image{i}.xml", empty, 0, 0, len(empty)) for i in range(count)]
+    return _raw_zip(path, members)
+
+
+def _huge_merge(path: Path, good: Path) -> Path:
+    """One merged range A20:XFD1048576: 17 billion cells that openpyxl would create."""
+    with zipfile.ZipFile(good) as zf:
+        sheet = zf.read("xl/worksheets/sheet1.xml")
+    sheet = sheet.replace(
+        b"</sheetData>",
+        b'</sheetData><mergeCells count="1"><mergeCell ref="A20:XFD1048576"/></mergeCells>',
+    )
+    return _rewrite(good, path, {"xl/worksheets/sheet1.xml": sheet})
+
+
+def _far_cell(wb, ws) -> None:
+    ws["XFD1048576"] = "x"  # a stray cell: the sheet now spans 17 billion positions
+
+
+def _broken_sheet_xml(path: Path) -> Path:
+    sheet = _sheet_xml(_table_rows())
+    return _write_zip(path, _xlsx_parts(sheet[: len(sheet) // 2]))
 
 
 def _hundred_thousand_rows(path: Path) -> Path:
@@ -619,6 +672,17 @@ def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> P
     return path
 
 
+def _ods_nested(path: Path) -> Path:
+    """A cell whose text is 20 000 nested spans, then a billion spaces (``text:s``)."""
+    deep = "<text:span>" * 20_000 + "1" + "</text:span>" * 20_000
+    cell = (
+        "<table:table-row><table:table-cell/><table:table-cell/><table:table-cell office:"
+        f'value-type="string"><text:p>{deep}<text:s text:c="1000000000"/>fin</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    return _ods(path, extra_rows=cell)
+
+
 def _ods_repeat_bomb(path: Path) -> Path:
     """Rows repeated 1 048 576 times, each with a cell repeated 16 384 times: a few
     hundred bytes that describe 17 billion non-empty cells."""
@@ -670,6 +734,16 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     files["bombe_zip_tailles_fausses"] = _lying_bomb(folder / "68-bombe-menteuse.xlsx", good)
     files["bombe_ods_repetitions"] = _ods_repeat_bomb(folder / "68-repetitions.ods")
     files["cellules_innombrables"] = _many_cells(folder / "68-cellules.xlsx")
+    files["styles_geants"] = _huge_styles(folder / "68-styles.xlsx")
+    files["parties_innombrables"] = _many_members(folder / "68-parties.xlsx", good)
+    files["fusion_geante"] = _huge_merge(folder / "68-fusion.xlsx", good)
+    files["cellule_lointaine"] = _dashboard(folder / "68-lointaine.xlsx", edit=_far_cell)
+    files["ods_imbrication"] = _ods_nested(folder / "68-imbrication.ods")
+    files["xml_casse"] = _broken_sheet_xml(folder / "68-xml-casse.xlsx")
+    files["ods_repetition_invalide"] = _ods(
+        folder / "68-repetition-invalide.ods",
+        extra_rows='<table:table-row table:number-rows-repeated="beaucoup"/>',
+    )
     files["cent_mille_lignes"] = _hundred_thousand_rows(folder / "68-cent-mille-lignes.xlsx")
     # errors: layout and collectivité
     files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
