@@ -162,9 +162,10 @@ class _RowReader:
         for row in range(self.layout.first_data_row, self.sheet.max_row + 1):
             if self._is_repeated_header(row):
                 continue
-            if self._is_legend(row):
+            texts = [t for t in self._texts(row) if t]
+            if self._is_legend(texts):
                 break
-            if self._engagement_row(row):
+            if self._engagement_row(row, texts):
                 continue
             records.extend(self._indicator_rows(row))
         return records
@@ -182,12 +183,11 @@ class _RowReader:
             if c - 1 < len(self._header_norm)
         )
 
-    def _is_legend(self, row: int) -> bool:
-        texts = [t for t in self._texts(row) if t]
+    @staticmethod
+    def _is_legend(texts: list[str]) -> bool:
         return len(texts) == 1 and bool(_LEGEND.match(texts[0]))
 
-    def _engagement_row(self, row: int) -> bool:
-        texts = [t for t in self._texts(row) if t]
+    def _engagement_row(self, row: int, texts: list[str]) -> bool:
         if not texts or not _ENGAGEMENT.match(texts[0]):
             return False
         if any(self._own(row, c.col) for c in self.layout.columns):
