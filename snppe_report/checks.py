@@ -55,7 +55,7 @@ import pandas as pd
 
 from .catalogue import Catalogue, load_catalogue
 from .formatting import format_number, format_percent
-from .indicators import _lookup, recompute_ratios, rules
+from .indicators import _lookup, indicator_groups, recompute_ratios, rules
 from .text import normalize
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
 SEVERITES = ("erreur", "avertissement", "info")
 _REFERENCE_YEAR = re.compile(r"ann[ée]e de r[ée]f[ée]rence\s+((?:19|20)\d{2})", re.I)
 _NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -97,14 +98,14 @@ def check_rows(rows: pd.DataFrame, annee: int, catalogue: Catalogue | None = Non
         missing 2019 values, missing targets, ratio checks.
     """
     cat = catalogue or load_catalogue()
-    if "ordre" in rows:
-        rows = rows.sort_values("ordre", kind="stable")
+    groups = indicator_groups(rows)
+    records = [row for group in groups for row in group]
     return [
-        *_unit_findings(rows, cat),
-        *_reference_years(rows),
-        *_missing_harmonised(rows, cat),
-        *_missing_2019(rows),
-        *_missing_targets(rows, annee, cat),
+        *_unit_findings(records, cat),
+        *_reference_years(records),
+        *_missing_harmonised(records, cat),
+        *_missing_2019(groups),
+        *_missing_targets(groups, annee, cat),
         *_ratio_findings(rows, cat),
     ]
 
@@ -189,15 +190,15 @@ def _expected(row: dict[str, Any], cat: Catalogue) -> str | None:
     )  # fmt: skip
 
 
-def _unit_findings(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
+def _unit_findings(records: list[Row], cat: Catalogue) -> list[Finding]:
     out = []
-    for row in rows[rows["nature"].isin(("valeur", "cible"))].to_dict("records"):
+    for row in (r for r in records if r["nature"] in ("valeur", "cible")):
         expected = _expected(row, cat)
         label, where = row["indicateur"], f"{_NATURES[row['nature']]} {row['annee']}"
         shown = _quote(row["brut"])
         if expected == "nombre" and row["unite"] == "pourcentage":
             if row["nature"] == "cible":
-                rate = _rate_row(rows, row, cat)
+                rate = _rate_row(records, row, cat)
                 hint = f" : elle concerne sans doute « {rate} »" if rate else ""
                 out.append(Finding("cible_sur_mauvaise_ligne", "erreur", (
                     f"{where} {shown} : un pourcentage sur une ligne de nombre{hint}."
@@ -218,19 +219,19 @@ def _unit_findings(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
     return out
 
 
-def _rate_row(rows: pd.DataFrame, row: dict[str, Any], cat: Catalogue) -> str:
+def _rate_row(records: list[Row], row: Row, cat: Catalogue) -> str:
     """Label of a share row of the same objective, if any."""
-    same = rows[(rows["objectif"] == row["objectif"]) & (rows["indicateur"] != row["indicateur"])]
-    for other in same.drop_duplicates("indicateur").to_dict("records"):
-        if _expected(other, cat) == "pourcentage":
+    for other in records:
+        same = other["objectif"] == row["objectif"] and other["indicateur"] != row["indicateur"]
+        if same and _expected(other, cat) == "pourcentage":
             return other["indicateur"]
     return ""
 
 
-def _reference_years(rows: pd.DataFrame) -> list[Finding]:
+def _reference_years(records: list[Row]) -> list[Finding]:
     out = []
-    for row in rows.to_dict("records"):
-        found = _REFERENCE_YEAR.search(str(row["note"] or ""))
+    for row in records:
+        found = _REFERENCE_YEAR.search(row["note"] if isinstance(row["note"], str) else "")
         year = int(found.group(1)) if found else row["annee"]
         if year != row["annee"]:
             out.append(Finding("annee_de_reference", "info", (
@@ -240,9 +241,9 @@ def _reference_years(rows: pd.DataFrame) -> list[Finding]:
     return out
 
 
-def _missing_harmonised(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
-    present = set(rows["indicateur_id"])
-    valued = set(rows.loc[rows["nature"] == "valeur", "indicateur_id"])
+def _missing_harmonised(records: list[Row], cat: Catalogue) -> list[Finding]:
+    present = {row["indicateur_id"] for row in records}
+    valued = {row["indicateur_id"] for row in records if row["nature"] == "valeur"}
     objectives = {ind.objective for ind in (_lookup(cat, i) for i in present) if ind}
     out = []
     for objective in sorted(objectives):
@@ -266,49 +267,41 @@ def _core(cat: Catalogue, objective: str) -> list[str]:
     return list(dict.fromkeys(i for i in ids if i))
 
 
-def _groups(rows: pd.DataFrame) -> list[pd.DataFrame]:
-    keys = [rows["indicateur_id"], rows["objectif"].fillna("")]
-    return [group for _, group in rows.groupby(keys, sort=False, dropna=False)]
-
-
-def _line(group: pd.DataFrame) -> str:
-    if "ligne" not in group or group["ligne"].isna().all():
+def _line(group: list[Row]) -> str:
+    line = group[0].get("ligne")
+    if line is None or pd.isna(line):
         return ""
-    sheet = str(group["source"].iloc[0]).rpartition("!")[0]
-    return f" ({sheet}, ligne {int(group['ligne'].iloc[0])})" if sheet else ""
+    sheet = str(group[0]["source"]).rpartition("!")[0]
+    return f" ({sheet}, ligne {int(line)})" if sheet else ""
 
 
-def _missing_2019(rows: pd.DataFrame) -> list[Finding]:
+def _missing_2019(groups: list[list[Row]]) -> list[Finding]:
     year0 = rules()["statuts"]["annee_diagnostic"]
     out = []
-    for group in _groups(rows):
-        label = group["indicateur"].iloc[0]
-        cells = group[(group["nature"] == "valeur") & (group["annee"] == year0)]
-        statuts = set(cells["statut"])
-        if cells.empty:
+    for group in groups:
+        label = group[0]["indicateur"]
+        cells = [r for r in group if r["nature"] == "valeur" and r["annee"] == year0]
+        if not cells:
             out.append(Finding("valeur_2019_absente", "avertissement", (
                 f"Pas de valeur {year0} (diagnostic){_line(group)}."
             ), "", label))  # fmt: skip
-        elif statuts <= {"ND", "NC"}:
+        elif all(r["statut"] in ("ND", "NC") for r in cells):
             out.append(Finding("valeur_2019_absente", "info", (
-                f"Valeur {year0} (diagnostic) non disponible : {_quote(cells['brut'].iloc[0])}."
-            ), cells["source"].iloc[0], label))  # fmt: skip
+                f"Valeur {year0} (diagnostic) non disponible : {_quote(cells[0]['brut'])}."
+            ), cells[0]["source"], label))  # fmt: skip
     return out
 
 
-def _missing_targets(rows: pd.DataFrame, annee: int, cat: Catalogue) -> list[Finding]:
+def _missing_targets(groups: list[list[Row]], annee: int, cat: Catalogue) -> list[Finding]:
     exempt = _ratio_terms(cat)
     out = []
-    for group in _groups(rows):
-        ident, label = group["indicateur_id"].iloc[0], group["indicateur"].iloc[0]
-        if ident in exempt:
-            continue
-        soon = group[group["annee"].isin((annee, annee + 1))]
-        valeurs = group[group["nature"] == "valeur"]
-        targets = soon[soon["nature"] == "cible"]
-        if targets["statut"].isin(("ok", "texte")).any() or (soon["statut"] == "SO").any():
-            continue
-        if len(valeurs) and (valeurs["statut"] == "SO").all():
+    for group in groups:
+        label = group[0]["indicateur"]
+        soon = [r for r in group if r["annee"] in (annee, annee + 1)]
+        targets = [r for r in soon if r["nature"] == "cible" and r["statut"] in ("ok", "texte")]
+        statuts = {r["statut"] for r in group if r["nature"] == "valeur"}
+        marked = any(r["statut"] == "SO" for r in soon) or statuts == {"SO"}
+        if group[0]["indicateur_id"] in exempt or targets or marked:
             continue
         out.append(Finding("cible_absente", "avertissement", (
             f"Pas de cible {annee} ni {annee + 1}{_line(group)}."

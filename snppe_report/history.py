@@ -36,8 +36,8 @@ from .text import normalize
 __all__ = ["merge_extractions"]
 
 _LABELS = ("engagement", "mesure", "objectif", "objectif_num", "facultatif", "indicateur")
-_KEY = ["indicateur_id", "_objectif", "annee", "nature"]
 _NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
+Row = dict[str, Any]
 
 
 def merge_extractions(extractions: Iterable[Any]) -> tuple[pd.DataFrame, list[Finding]]:
@@ -59,17 +59,18 @@ def merge_extractions(extractions: Iterable[Any]) -> tuple[pd.DataFrame, list[Fi
     items = sorted(_item(e, i) for i, e in enumerate(extractions))
     if not items:
         return pd.DataFrame(), []
-    frames = []
+    records: list[Row] = []
     for rank, (_, _, rows, name) in enumerate(items):
-        frame = rows.copy()
-        if "ordre" not in frame:
-            frame["ordre"] = range(len(frame))
-        frames.append(frame.assign(fichier=name, _rang=rank))
-    merged = _align(pd.concat(frames, ignore_index=True))
-    merged["_objectif"] = merged["objectif"].fillna("").map(normalize)
-    kept, findings = _resolve(merged)
-    kept = kept.sort_values(["ordre", "annee", "_rang"], kind="stable")
-    return kept.drop(columns=["_rang", "_objectif"]).reset_index(drop=True), findings
+        for position, row in enumerate(rows.to_dict("records")):
+            row.setdefault("ordre", position)
+            records.append({**row, "fichier": name, "_rang": rank})
+    _align(records, last=len(items) - 1)
+    kept, findings = _resolve(records)
+    kept.sort(key=lambda r: (r["ordre"], r["annee"], r["_rang"]))
+    columns = [*items[-1][2].columns, "fichier"]
+    columns += [c for row in kept for c in row if c not in columns and not c.startswith("_")]
+    frame = pd.DataFrame(kept, columns=list(dict.fromkeys(columns)))
+    return _restore_types(frame, items[-1][2].dtypes), findings
 
 
 def _item(extraction: Any, position: int) -> tuple[int, int, pd.DataFrame, str]:
@@ -80,43 +81,71 @@ def _item(extraction: Any, position: int) -> tuple[int, int, pd.DataFrame, str]:
     return int(annee), position, rows, Path(path).name if path else ""
 
 
-def _align(rows: pd.DataFrame) -> pd.DataFrame:
-    """Labels and order of every indicator taken from its most recent workbook."""
-    out = rows.copy()
-    span = int(rows["ordre"].max()) + 1 if len(rows) else 1
-    last = int(rows["_rang"].max()) if len(rows) else 0
-    for _, group in rows.groupby("indicateur_id", sort=False):
-        top = group["_rang"].max()
-        ref = group[group["_rang"] == top].sort_values("ordre", kind="stable")
-        by_objectif = {normalize(r["objectif"]): r for _, r in ref.iloc[::-1].iterrows()}
-        for index in group.index:
-            source = by_objectif.get(normalize(rows.at[index, "objectif"]), ref.iloc[0])
-            if rows.at[index, "_rang"] != top:
-                for column in (c for c in _LABELS if c in rows):
-                    out.at[index, column] = source[column]
-            ordre = source["ordre"] if rows.at[index, "_rang"] != top else rows.at[index, "ordre"]
-            out.at[index, "ordre"] = (last - top) * span + ordre
-    return out
+def _align(records: list[Row], last: int) -> None:
+    """Labels and order of every indicator taken from its most recent workbook (in place)."""
+    span = max((int(r["ordre"]) for r in records), default=0) + 1
+    refs: dict[Any, list[Row]] = {}
+    for row in records:
+        known = refs.get(row["indicateur_id"])
+        if known is None or row["_rang"] > known[0]["_rang"]:
+            refs[row["indicateur_id"]] = [row]
+        elif row["_rang"] == known[0]["_rang"]:
+            known.append(row)
+    for rows in refs.values():
+        rows.sort(key=lambda r: r["ordre"])
+    by_objectif = {
+        (ident, _objective(r)): r for ident, rows in refs.items() for r in reversed(rows)
+    }
+    order = []
+    for row in records:
+        ref_rows = refs[row["indicateur_id"]]
+        top, ref = ref_rows[0]["_rang"], row
+        if row["_rang"] != top:
+            ref = by_objectif.get((row["indicateur_id"], _objective(row)), ref_rows[0])
+            row.update({c: ref[c] for c in _LABELS if c in ref})
+        order.append((last - top) * span + int(ref["ordre"]))
+    for row, ordre in zip(records, order, strict=True):
+        row["ordre"] = ordre
 
 
-def _resolve(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+def _objective(row: Row) -> str:
+    return normalize(row["objectif"]) if isinstance(row["objectif"], str) else ""
+
+
+def _resolve(records: list[Row]) -> tuple[list[Row], list[Finding]]:
     """Keep the most recent cells of every key; report the values that changed."""
-    ranks = rows.groupby(_KEY, sort=False, dropna=False)["_rang"].transform("nunique")
-    single, multi = rows[ranks == 1], rows[ranks > 1]
-    kept, findings = [single], []
-    for _, group in multi.groupby(_KEY, sort=False, dropna=False):
-        valued = group[group["statut"].isin(("ok", "texte"))]
-        winner = (valued if len(valued) else group)["_rang"].max()
-        kept.append(group[group["_rang"] == winner])
-        new = group[group["_rang"] == winner].iloc[0]
-        for rank in sorted(set(valued["_rang"]) - {winner}, reverse=True):
-            old = valued[valued["_rang"] == rank].iloc[0]
-            if _differ(old, new):
-                findings.append(_revision(old, new))
-    return pd.concat(kept), findings
+    groups: dict[tuple, list[Row]] = {}
+    for row in records:
+        key = (row["indicateur_id"], _objective(row), row["annee"], row["nature"])
+        groups.setdefault(key, []).append(row)
+    kept, findings = [], []
+    for group in groups.values():
+        ranks = {r["_rang"] for r in group}
+        if len(ranks) == 1:
+            kept.extend(group)
+            continue
+        valued = [r for r in group if r["statut"] in ("ok", "texte")]
+        winner = max(r["_rang"] for r in valued or group)
+        chosen = [r for r in group if r["_rang"] == winner]
+        kept.extend(chosen)
+        for rank in sorted({r["_rang"] for r in valued} - {winner}, reverse=True):
+            old = next(r for r in valued if r["_rang"] == rank)
+            if _differ(old, chosen[0]):
+                findings.append(_revision(old, chosen[0]))
+    return kept, findings
 
 
-def _differ(old: pd.Series, new: pd.Series) -> bool:
+def _restore_types(frame: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
+    for column, dtype in dtypes.items():
+        if column in frame and frame[column].dtype != dtype:
+            try:
+                frame[column] = frame[column].astype(dtype)
+            except (TypeError, ValueError):
+                continue
+    return frame
+
+
+def _differ(old: Row, new: Row) -> bool:
     numbers = [v for v in (old["valeur"], new["valeur"]) if v is not None and not pd.isna(v)]
     if len(numbers) == 2:
         same = math.isclose(numbers[0], numbers[1], rel_tol=1e-9, abs_tol=1e-12)
@@ -124,7 +153,7 @@ def _differ(old: pd.Series, new: pd.Series) -> bool:
     return len(numbers) == 1 or normalize(str(old["brut"])) != normalize(str(new["brut"]))
 
 
-def _revision(old: pd.Series, new: pd.Series) -> Finding:
+def _revision(old: Row, new: Row) -> Finding:
     nature = _NATURES.get(new["nature"], str(new["nature"]))
     message = (
         f"{nature} {new['annee']} révisée : {_quote(old['brut'])} ({_cell(old)}) puis "
@@ -137,5 +166,5 @@ def _quote(text: Any) -> str:
     return f"« {' '.join(str(text).split())} »"
 
 
-def _cell(row: pd.Series) -> str:
+def _cell(row: Row) -> str:
     return f"[{row['fichier']}]{row['source']}" if row["fichier"] else str(row["source"])

@@ -36,8 +36,9 @@ from .text import normalize
 
 __all__ = [
     "RATIO_COLUMNS", "STATUTS", "TABLE_COLUMNS", "Observation", "Status",
-    "attainment_rate", "compare_qualitative", "compute_status", "indicator_table",
-    "recompute_ratios", "rules", "status_counts", "status_rules", "units_compatible",
+    "attainment_rate", "compare_qualitative", "compute_status", "indicator_groups",
+    "indicator_table", "recompute_ratios", "rules", "status_counts", "status_rules",
+    "units_compatible",
 ]  # fmt: skip
 
 STATUTS = ("atteint", "en progrès", "stable", "en recul", "non évaluable")
@@ -311,15 +312,35 @@ def indicator_table(
         workbook order; an indicator shown under two objectives gives two rows.
     """
     cat = catalogue or load_catalogue()
-    ordered = rows.sort_values("ordre", kind="stable") if "ordre" in rows else rows
-    keys = [ordered["indicateur_id"], ordered["objectif"].fillna("")]
-    groups = ordered.groupby(keys, sort=False, dropna=False)
-    records = [_indicator_record(group, annee, cat) for _, group in groups]
+    records = [_indicator_record(group, annee, cat) for group in indicator_groups(rows)]
     return pd.DataFrame.from_records(records, columns=list(TABLE_COLUMNS))
 
 
-def _indicator_record(group: pd.DataFrame, annee: int, cat: Catalogue) -> dict[str, Any]:
-    first = group.iloc[0]
+def indicator_groups(rows: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    """The tidy rows as plain dicts, grouped by indicator and objective, in sheet order.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        The tidy table.
+
+    Returns
+    -------
+    list of list of dict
+        One list per (``indicateur_id``, ``objectif``), in the order of ``ordre``.
+    """
+    records = rows.to_dict("records")
+    if "ordre" in rows:
+        records.sort(key=lambda r: r["ordre"])
+    groups: dict[tuple[Any, str], list[dict[str, Any]]] = {}
+    for record in records:
+        objectif = record["objectif"] if isinstance(record["objectif"], str) else ""
+        groups.setdefault((record["indicateur_id"], objectif), []).append(record)
+    return list(groups.values())
+
+
+def _indicator_record(group: list[dict[str, Any]], annee: int, cat: Catalogue) -> dict[str, Any]:
+    first = group[0]
     ind = _lookup(cat, first["indicateur_id"])
     valeurs, cibles = _observations(group, "valeur"), _observations(group, "cible")
     atteintes = _observations(group, "atteinte")
@@ -334,12 +355,12 @@ def _indicator_record(group: pd.DataFrame, annee: int, cat: Catalogue) -> dict[s
         target_note = start_note = ""
     notes = [status.explication, target_note, start_note, *_gaps(valeurs, latest, annee, unite)]
     atteinte = atteintes.get(annee) or next(reversed(atteintes.values()), None)
-    nums = group["objectif_num"].dropna() if "objectif_num" in group else []
+    nums = [r["objectif_num"] for r in group if not pd.isna(r.get("objectif_num"))]
     return {
         **{key: first[key] for key in ("indicateur_id", "indicateur", "engagement", "mesure")},
         "objectif": first["objectif"],
-        "objectif_num": nums.iloc[0] if len(nums) else None,
-        "facultatif": bool(group["facultatif"].any()) if "facultatif" in group else False,
+        "objectif_num": nums[0] if nums else None,
+        "facultatif": any(bool(r.get("facultatif", False)) for r in group),
         "harmonise": ind is not None, "unite": unite, "direction": direction,
         "diagnostic": _get(start, "valeur"), "diagnostic_brut": _get(start, "brut", ""),
         "diagnostic_source": _get(start, "source", ""),
@@ -353,7 +374,7 @@ def _indicator_record(group: pd.DataFrame, annee: int, cat: Catalogue) -> dict[s
         "explication": " ".join(note for note in notes if note),
         "valeurs": {y: o.valeur for y, o in valeurs.items()},
         "cibles": {y: o.valeur for y, o in cibles.items()},
-        "ordre": int(first["ordre"]) if "ordre" in group else int(group.index[0]),
+        "ordre": int(first.get("ordre", 0)),
     }  # fmt: skip
 
 
@@ -361,9 +382,9 @@ def _get(obs: Observation | None, name: str, default: Any = None) -> Any:
     return default if obs is None else getattr(obs, name)
 
 
-def _observations(group: pd.DataFrame, nature: str) -> dict[int, Observation]:
+def _observations(group: list[dict[str, Any]], nature: str) -> dict[int, Observation]:
     out: dict[int, Observation] = {}
-    for row in group[group["nature"] == nature].to_dict("records"):
+    for row in (r for r in group if r["nature"] == nature):
         value = row["valeur"]
         number = None if value is None or pd.isna(value) else float(value)
         out.setdefault(int(row["annee"]), Observation(
@@ -490,36 +511,37 @@ def recompute_ratios(rows: pd.DataFrame, catalogue: Catalogue | None = None) -> 
         ``sources``: cells of ratio, numerator and denominator.
     """
     cat = catalogue or load_catalogue()
-    values = rows[(rows["nature"] == "valeur") & rows["valeur"].notna()]
-    if "ordre" in values:
-        values = values.sort_values("ordre", kind="stable")
-    records = [rec for ind in cat.ratios() for rec in _ratio_records(values, ind)]
+    index: dict[tuple[Any, int], list[dict[str, Any]]] = {}
+    for group in indicator_groups(rows):
+        for row in group:
+            if row["nature"] == "valeur" and not pd.isna(row["valeur"]):
+                index.setdefault((row["indicateur_id"], int(row["annee"])), []).append(row)
+    records = [rec for ind in cat.ratios() for rec in _ratio_records(index, ind)]
     return pd.DataFrame.from_records(records, columns=list(RATIO_COLUMNS))
 
 
-def _ratio_records(values: pd.DataFrame, ind: Any) -> list[dict[str, Any]]:
-    mine = values[values["indicateur_id"].isin((ind.id, ind.numerator, ind.denominator))]
+def _ratio_records(index: dict[tuple[Any, int], list[dict]], ind: Indicator) -> list[dict]:
+    ids = (ind.id, ind.numerator, ind.denominator)
     records = []
-    for year in sorted(set(mine["annee"])):
-        now = mine[mine["annee"] == year]
-        declared = now[(now["indicateur_id"] == ind.id) & (now["unite"] == "pourcentage")]
-        for row in [r for _, r in declared.iterrows()] or [None]:
+    for year in sorted({y for ident, y in index if ident in ids}):
+        declared = [r for r in index.get((ind.id, year), []) if r["unite"] == "pourcentage"]
+        for row in declared or [None]:
             objectif = None if row is None else row["objectif"]
-            num, den = _term(now, ind.numerator, objectif), _term(now, ind.denominator, objectif)
+            num = _term(index.get((ind.numerator, year), []), objectif)
+            den = _term(index.get((ind.denominator, year), []), objectif)
             if row is not None or (num is not None and den is not None):
-                records.append(_ratio_record(ind, int(year), row, num, den))
+                records.append(_ratio_record(ind, year, row, num, den))
     return records
 
 
-def _term(now: pd.DataFrame, ident: str, objectif: Any) -> pd.Series | None:
-    found = now[(now["indicateur_id"] == ident) & (now["unite"] == "nombre")]
-    same = found[found["objectif"] == objectif]
-    found = same if len(same) else found
-    return found.iloc[0] if len(found) else None
+def _term(found: list[dict[str, Any]], objectif: Any) -> dict[str, Any] | None:
+    found = [r for r in found if r["unite"] == "nombre"]
+    same = [r for r in found if r["objectif"] == objectif]
+    return (same or found or [None])[0]
 
 
 def _ratio_record(
-    ind: Any, year: int, row: pd.Series | None, num: pd.Series | None, den: pd.Series | None
+    ind: Indicator, year: int, row: dict | None, num: dict | None, den: dict | None
 ) -> dict[str, Any]:
     numerator = None if num is None else float(num["valeur"])
     denominator = None if den is None else float(den["valeur"])
