@@ -17,7 +17,8 @@ valeur_2019_absente (avertissement; info when the cell says ND / NC)
 cible_absente (avertissement)
     No target for the campaign year N nor N+1, unless marked SO / N/A or the
     indicator is "sans objet" every year. Not asked of the catalogue's context figures
-    ("neutre") and of the terms of a ratio: their target is the ratio's.
+    ("neutre") nor of the other harmonised indicators of an objective that has a ratio
+    (its terms, breakdowns, other sources): their target is the ratio's.
 ratio_incoherent (avertissement)
     A reported harmonised ratio differs from numerator / denominator by more than the
     rounding of its last significant decimal plus ``tolerance_ratio_points``.

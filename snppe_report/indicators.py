@@ -192,12 +192,7 @@ def compute_status(
     Returns
     -------
     Status
-        atteint when the latest value reaches the target; else, against the starting
-        point, en progrès (moved toward the target by more than the stability band),
-        stable (within it) or en recul; non évaluable when the target, the latest
-        value or an earlier starting point is missing, when target and value are in
-        different units, or when text and number meet. Texts go through
-        :func:`compare_qualitative`.
+        See the module docstring; texts go through :func:`compare_qualitative`.
     """
     if target is None:
         return Status(NON_EVALUABLE, None, "Aucune cible n'est renseignée.")
@@ -245,7 +240,8 @@ def _text_status(diag: Observation | None, latest: Observation, target: Observat
             f"{latest.annee} un nombre ({latest.shown()}) : elles ne se comparent pas."
         ))  # fmt: skip
     before = diag is not None and diag.valeur is None and diag.annee < latest.annee
-    statut = compare_qualitative(latest.brut, target.brut, diag.brut if before else "")
+    goal = target.brut if target.valeur is None else target.shown()
+    statut = compare_qualitative(latest.brut, goal, diag.brut if before else "")
     level = _LEVEL_NAMES.get(_level(normalize(latest.brut)), "")
     pair = f"valeur {latest.annee} {latest.shown()}{level}, cible {target.annee} {target.shown()}"
     if statut is None:
@@ -317,18 +313,7 @@ def indicator_table(
 
 
 def indicator_groups(rows: pd.DataFrame) -> list[list[dict[str, Any]]]:
-    """The tidy rows as plain dicts, grouped by indicator and objective, in sheet order.
-
-    Parameters
-    ----------
-    rows : DataFrame
-        The tidy table.
-
-    Returns
-    -------
-    list of list of dict
-        One list per (``indicateur_id``, ``objectif``), in the order of ``ordre``.
-    """
+    """The tidy rows as dicts, one list per (indicateur_id, objectif), in ``ordre`` order."""
     records = rows.to_dict("records")
     if "ordre" in rows:
         records.sort(key=lambda r: r["ordre"])

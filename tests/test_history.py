@@ -86,6 +86,7 @@ def test_every_year_of_every_workbook(merged):
         ("valeur", 2019), ("valeur", 2021), ("valeur", 2022),
     ]  # fmt: skip
     assert set(rows["fichier"]) == {"cea-2021.xlsx", "cea-2023.xlsx"}
+    assert rows["annee"].dtype == "int64" and rows["valeur"].dtype == "float64"
     assert not {"_rang", "_objectif"} & set(rows.columns)
 
 

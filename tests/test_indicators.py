@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from snppe_report.catalogue import indicator_id
 from snppe_report.indicators import (
@@ -181,6 +183,26 @@ def test_explanations_say_why_in_french():
     assert progress.explication == (
         "De 3,6 % en 2019 à 10 % en 2022, vers la cible 2023 : 15 %, 56 % du chemin parcouru."
     )
+
+
+_VALUES = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+@given(_VALUES, _VALUES, _VALUES)
+def test_a_falling_indicator_mirrors_a_rising_one(start, latest, target):
+    up = compute_status(Observation(2019, start), Observation(2022, latest),
+                        Observation(2023, target), "hausse")  # fmt: skip
+    down = compute_status(Observation(2019, -start), Observation(2022, -latest),
+                          Observation(2023, -target), "baisse")  # fmt: skip
+    assert up.statut == down.statut and up.statut in STATUTS
+    assert up.taux_atteinte == pytest.approx(down.taux_atteinte)
+    if latest >= target:
+        assert up.statut == "atteint" and up.taux_atteinte >= 1 - 1e-9
+
+
+@given(st.text(max_size=40), st.text(max_size=40), st.text(max_size=20))
+def test_compare_qualitative_accepts_any_text(latest, target, diagnostic):
+    assert compare_qualitative(latest, target, diagnostic) in (*STATUTS[:4], None)
 
 
 @pytest.mark.parametrize(
