@@ -12,7 +12,7 @@ Status of an indicator for campaign year N, one of :data:`STATUTS`:
   (the action did not exist); else the earliest year with a value;
 * direction: the catalogue's; for local and "neutre" indicators, "baisse" when the
   label starts with a ``mots_baisse`` word (délai…), else the target's side of the
-  starting point, else "hausse";
+  starting point, else "baisse" for a duration (``unites_baisse``), else "hausse";
 * atteint (latest reaches the target), en progrès / stable / en recul (moved toward
   the target beyond / within the stability band / away from it), non évaluable
   (something missing, units differ, texts not comparable): see :func:`compute_status`
@@ -333,7 +333,7 @@ def _indicator_record(group: list[dict[str, Any]], annee: int, cat: Catalogue) -
     unite = _unit(ind, valeurs, target, annee)
     latest = _latest(valeurs, annee, unite)
     start, start_note = _start(valeurs, latest, unite)
-    direction = _direction(ind, first["indicateur"], start, latest, target)
+    direction = _direction(ind, first["indicateur"], unite, start, target)
     start, start_note = _sans_objet(valeurs, latest, unite, direction) or (start, start_note)
     status = compute_status(start, latest, target, direction)
     if target is None or latest is None:
@@ -438,17 +438,19 @@ def _sans_objet(
 
 
 def _direction(
-    ind: Any, label: str, start: Observation | None, latest: Observation | None,
+    ind: Indicator | None, label: str, unite: str, start: Observation | None,
     target: Observation | None,
 ) -> str:  # fmt: skip
+    conf = rules()["statuts"]
     if ind is not None and ind.direction in ("hausse", "baisse"):
         return ind.direction
-    if any(normalize(label).startswith(word) for word in rules()["statuts"]["mots_baisse"]):
+    if any(normalize(label).startswith(normalize(word)) for word in conf["mots_baisse"]):
         return "baisse"
-    if start is None or target is None or start.valeur is None or target.valeur is None:
-        return "hausse"
-    comparable = latest is not None and units_compatible(start.unite, target.unite)
-    return "baisse" if comparable and target.valeur < start.valeur else "hausse"
+    known = start is not None and target is not None
+    if known and start.valeur is not None and target.valeur is not None:
+        if units_compatible(start.unite, target.unite) and target.valeur != start.valeur:
+            return "baisse" if target.valeur < start.valeur else "hausse"
+    return "baisse" if unite in conf["unites_baisse"] else "hausse"
 
 
 def _gaps(
@@ -590,6 +592,7 @@ def status_rules() -> list[str]:
     values = {
         "annee_diagnostic": conf["annee_diagnostic"],
         "mots_baisse": ", ".join(f"« {word} »" for word in conf["mots_baisse"]),
+        "unites_baisse": " ou ".join(conf["unites_baisse"]),
         "bande_stabilite_relative": format_percent(conf["bande_stabilite_relative"], None),
         "bande_stabilite_points": f"{format_number(conf['bande_stabilite_points'] * 100)} point",
         "tolerance_ratio_points": f"{format_number(checks['tolerance_ratio_points'])} point",

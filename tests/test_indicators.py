@@ -360,6 +360,24 @@ def test_target_and_start_fallbacks():
     assert "pourcentage" in cohort["explication"] and "2020" in cohort["explication"]
 
 
+def test_direction_of_local_durations():
+    stacked = "Nombre d'IP entrantes / Nombre d'IP évaluées / Taux d'IP évalués sous 3 mois"
+    rows = tidy(
+        (stacked, CRIP, {("valeur", 2020): "6 mois", ("cible", 2020): "6 mois",
+                         ("cible", 2021): "4,5 mois", ("cible", 2022): "3 mois"}),
+        ("Durée moyenne d'accompagnement des jeunes majeurs", "Local",
+         {("valeur", 2019): "6 mois", ("valeur", 2021): "7 mois", ("cible", 2021): "9 mois"}),
+    )  # fmt: skip
+    table = indicator_table(rows, 2021)
+    crip = row_of(table, "Nombre d'IP entrantes")
+    assert (crip["direction"], crip["statut"], crip["cible_annee"]) == (
+        "baisse", "non évaluable", 2021,
+    )  # fmt: skip
+    assert "non atteinte" in crip["explication"]
+    duration = row_of(table, "Durée moyenne")
+    assert (duration["direction"], duration["statut"]) == ("hausse", "en progrès")
+
+
 def test_same_indicator_under_two_objectives_gives_two_rows():
     rows = tidy(
         ("Nombre d'enfants de 0 à 6 ans (source INSEE)", VAD, {("valeur", 2019): "16997"}),
@@ -504,7 +522,7 @@ def test_status_rules_print_the_thresholds():
     assert len(sentences) >= 10
     assert all(isinstance(s, str) and s.endswith(".") for s in sentences)
     assert "{" not in text and "  " not in text
-    for expected in ("2 %", "0,5 point", "0,1 point", "2019", "« delai »", "Non évaluable"):
+    for expected in ("2 %", "0,5 point", "0,1 point", "2019", "« délai »", "mois ou jours"):
         assert expected in text
     assert [s.split(" : ")[0] for s in sentences if s.split(" : ")[0] in (
         "Atteint", "En progrès", "Stable", "En recul", "Non évaluable")]  # fmt: skip
