@@ -1,0 +1,311 @@
+"""The report's content: a frozen :class:`Report` built from an extraction, and its sections.
+
+:func:`build_report` computes everything once (indicator table, statuses, findings,
+charts, French texts); each ``*_html`` function then lays one section out with a
+Jinja2 template stored in the package (``snppe_report/data/rapport-*.html.j2``),
+autoescape on: every workbook text is escaped (a cell may hold ``<script>``).
+The notebook shows the fragments with :class:`IPython.display.HTML`.
+
+Sections: :func:`cover_html` (couverture), :func:`toc_html` (sommaire),
+:func:`synthese_html`, :func:`engagements_html` (one section per engagement),
+:func:`quality_html` (qualité des données) and :func:`annexes_html`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _report_views as views
+from ._report_views import Cellule, Engagement, Graphique, Tuile
+
+__all__ = [
+    "Report",
+    "Cellule",
+    "Engagement",
+    "Graphique",
+    "Tuile",
+    "build_report",
+    "locate_workbook",
+    "cover_html",
+    "toc_html",
+    "synthese_html",
+    "engagements_html",
+    "quality_html",
+    "annexes_html",
+    "report_html",
+    "key_values",
+]
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+KEY_VALUES_MIMETYPE = "application/vnd.snppe.valeurs-cles+json"
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, computed once; the templates only lay it out.
+
+    Attributes
+    ----------
+    collectivite : Collectivite
+        The collectivité whose figures the workbook holds.
+    parent : Collectivite or None
+        The collectivité exercising the powers when it is another one (CeA for 68).
+    annee : int
+        Campaign year.
+    fichier, feuille, sha256 : str
+        Source file name, dashboard sheet, SHA-256 of the file.
+    origine : str
+        How the collectivité was determined (French sentence).
+    genere_le : date
+        Generation date.
+    fictive : bool
+        Fictive data: banner on the page and in every page margin.
+    indicateurs : DataFrame
+        :func:`snppe_report.indicators.indicator_table`.
+    ratios : DataFrame
+        :func:`snppe_report.indicators.recompute_ratios`.
+    comptes : DataFrame
+        :func:`snppe_report.indicators.status_counts`.
+    constats : tuple of Finding
+        Findings of the extraction and of :func:`snppe_report.checks.check_rows`.
+    tuiles, engagements : tuple
+        View models of the synthèse and of the engagement sections.
+    definitions : tuple of (str, str, str)
+        (indicateur, définition, source) from the workbook or else the catalogue.
+    definitions_origine : str
+        Where the definitions come from (French).
+    regles : tuple of str
+        Status rules (:func:`snppe_report.indicators.status_rules`).
+    chiffres : tuple of dict
+        Every figure with its cell, for the annex.
+    annees_valeurs, annees_cibles : tuple of int
+        Years with values, years with targets (the table columns).
+    avec_atteinte : bool
+        Whether the workbook reports attainment levels.
+    """
+
+    collectivite: Any
+    parent: Any
+    annee: int
+    fichier: str
+    feuille: str
+    sha256: str
+    origine: str
+    genere_le: date
+    fictive: bool
+    indicateurs: pd.DataFrame = field(repr=False)
+    ratios: pd.DataFrame = field(repr=False)
+    comptes: pd.DataFrame = field(repr=False)
+    constats: tuple = field(repr=False)
+    tuiles: tuple[Tuile, ...] = field(repr=False)
+    engagements: tuple[Engagement, ...] = field(repr=False)
+    definitions: tuple[tuple[str, str, str], ...] = field(repr=False)
+    definitions_origine: str = ""
+    regles: tuple[str, ...] = field(default=(), repr=False)
+    chiffres: tuple[dict, ...] = field(default=(), repr=False)
+    annees_valeurs: tuple[int, ...] = ()
+    annees_cibles: tuple[int, ...] = ()
+    avec_atteinte: bool = False
+
+    @property
+    def titre_collectivite(self) -> str:
+        """``Haut-Rhin (68)``."""
+        return views.collectivite_label(self.collectivite)
+
+    @property
+    def titre_parent(self) -> str:
+        """``Collectivité européenne d'Alsace`` or ``""``."""
+        return self.parent.nom if self.parent is not None else ""
+
+    @property
+    def entete(self) -> str:
+        """Running page header: collectivité and year."""
+        return f"{self.titre_collectivite} · Rapport SNPPE {self.annee}"
+
+
+def build_report(
+    extraction: Any, *, annee: int | None = None, generated: date | None = None
+) -> Report:
+    """Compute the report's content from an extraction.
+
+    Parameters
+    ----------
+    extraction : table.Extraction
+        The workbook read by :func:`snppe_report.table.extract`.
+    annee : int, optional
+        Campaign year; defaults to the workbook's.
+    generated : date, optional
+        Generation date; defaults to ``SOURCE_DATE_EPOCH`` when set, else today.
+
+    Returns
+    -------
+    Report
+    """
+    from . import checks, indicators
+
+    year = int(annee if annee is not None else extraction.annee)
+    rows = extraction.rows
+    table = indicators.indicator_table(rows, year)
+    findings = (*extraction.findings, *checks.check_rows(rows, year))
+    index = views.cell_index(rows)
+    years_v = views.years(rows, "valeur")
+    years_c = views.years(rows, "cible")
+    definitions, origin = views.definitions(extraction.definitions, set(rows["indicateur_id"]))
+    return Report(
+        collectivite=extraction.collectivite,
+        parent=views.parent_of(extraction.collectivite),
+        annee=year,
+        fichier=Path(extraction.path).name,
+        feuille=str(extraction.sheet),
+        sha256=str(extraction.sha256),
+        origine=str(extraction.collectivite_origine),
+        genere_le=generated or _today(),
+        fictive=bool(extraction.fictive),
+        indicateurs=table,
+        ratios=indicators.recompute_ratios(rows),
+        comptes=indicators.status_counts(table),
+        constats=tuple(findings),
+        tuiles=views.tiles(table, year),
+        engagements=views.engagements(table, index, years_v, years_c, year),
+        definitions=definitions,
+        definitions_origine=origin,
+        regles=tuple(indicators.status_rules()),
+        chiffres=views.figures(rows),
+        annees_valeurs=years_v,
+        annees_cibles=years_c,
+        avec_atteinte=bool((rows["nature"] == "atteinte").any()),
+    )
+
+
+def locate_workbook(path: str | os.PathLike[str]) -> Path:
+    """Find the workbook a notebook parameter names, whatever the working directory.
+
+    A relative path is tried from the working directory, then from the repository's
+    ``notebooks/`` folder (where the notebook's default parameter is written from).
+
+    Parameters
+    ----------
+    path : path-like
+        Absolute, or relative to the working directory or to ``notebooks/``.
+
+    Returns
+    -------
+    Path
+        The first existing candidate, else ``path`` unchanged (the extraction then
+        reports the missing file in French).
+    """
+    given = Path(path).expanduser()
+    if given.is_absolute() or given.exists():
+        return given
+    candidate = NOTEBOOKS / given
+    return candidate.resolve() if candidate.exists() else given
+
+
+# -- sections ---------------------------------------------------------------------------
+
+
+def cover_html(report: Report) -> str:
+    """Cover page: collectivité and parent, year, source file and SHA-256, date, origin."""
+    return _render("rapport-couverture.html.j2", report)
+
+
+def toc_html(report: Report) -> str:
+    """Table of contents (page numbers in the PDF)."""
+    return _render("rapport-sommaire.html.j2", report)
+
+
+def synthese_html(report: Report) -> str:
+    """Synthèse: status counts and one tile per harmonised indicator."""
+    return _render("rapport-synthese.html.j2", report)
+
+
+def engagements_html(report: Report) -> str:
+    """One section per engagement: every indicator in a table, charts."""
+    return _render("rapport-engagements.html.j2", report)
+
+
+def quality_html(report: Report) -> str:
+    """Qualité des données: findings and recomputed ratios."""
+    return _render(
+        "rapport-qualite.html.j2",
+        report,
+        constats=views.findings_view(report.constats),
+        ratios=views.ratios_view(report.ratios),
+    )
+
+
+def annexes_html(report: Report) -> str:
+    """Annexes: definitions and sources, legend, status rules, every figure with its cell."""
+    return _render("rapport-annexes.html.j2", report, codes=views.CODES)
+
+
+def report_html(report: Report) -> str:
+    """All sections, in order (for tests and previews outside a notebook)."""
+    parts: Iterable[str] = (
+        cover_html(report),
+        toc_html(report),
+        synthese_html(report),
+        engagements_html(report),
+        quality_html(report),
+        annexes_html(report),
+    )
+    return "\n".join(parts)
+
+
+def key_values(report: Report) -> KeyValues:
+    """The key values to record in the executed notebook (scrapbook-style roll-up).
+
+    Display the result in a cell: the notebook then holds them under the MIME type
+    :data:`KEY_VALUES_MIMETYPE`, readable with nbformat without parsing any HTML.
+    """
+    return KeyValues(views.key_values(report))
+
+
+@dataclass(frozen=True)
+class KeyValues:
+    """Key values of a report; rich display as JSON under a private MIME type."""
+
+    data: dict
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        text = f"Valeurs clés enregistrées : {len(self.data.get('indicateurs', []))} indicateurs"
+        return {KEY_VALUES_MIMETYPE: json.loads(json.dumps(self.data)), "text/plain": text}
+
+
+# -- internals --------------------------------------------------------------------------
+
+
+def _render(name: str, report: Report, **extra: Any) -> str:
+    return _environment().get_template(name).render(r=report, **extra)
+
+
+@cache
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("snppe_report", "data"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(views.TEMPLATE_GLOBALS)
+    env.filters.update(views.TEMPLATE_FILTERS)
+    return env
+
+
+def _today() -> date:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    return date.today()
