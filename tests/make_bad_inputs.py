@@ -677,8 +677,9 @@ def _ods_nested(path: Path) -> Path:
     deep = "<text:span>" * 20_000 + "1" + "</text:span>" * 20_000
     cell = (
         "<table:table-row><table:table-cell/><table:table-cell/><table:table-cell office:"
-        f'value-type="string"><text:p>{deep}<text:s text:c="1000000000"/>fin</text:p>'
-        "</table:table-cell></table:table-row>"
+        'value-type="string"><text:p>Indicateur imbriqué</text:p></table:table-cell>'
+        f'<table:table-cell office:value-type="string"><text:p>{deep}<text:s text:c='
+        '"1000000000"/>fin</text:p></table:table-cell></table:table-row>'
     )
     return _ods(path, extra_rows=cell)
 
