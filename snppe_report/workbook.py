@@ -51,6 +51,9 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _XML_PARTS = (".xml", ".rels", ".vml")
+# what reading a damaged member raises: bad deflate data, CRC, truncation, an unknown
+# compression method (NotImplementedError), an encrypted member (RuntimeError)
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
 
 
 def column_letter(col: int) -> str:
@@ -188,7 +191,9 @@ def read_workbook(path: str | Path) -> Workbook:
         raise UnreadableWorkbookError(
             f"classeur endommagé : XML illisible ({exc}).", file=path
         ) from exc
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # data behind a valid directory
+    except RecursionError:
+        raise
+    except _ZIP_ERRORS as exc:  # data behind a valid directory: bad deflate, encrypted member...
         raise UnreadableWorkbookError(f"archive du classeur corrompue ({exc}).", file=path) from exc
     finally:
         archive.close()
@@ -247,7 +252,7 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (*_ZIP_ERRORS, ValueError) as exc:
         raise UnreadableWorkbookError(
             f"archive du classeur illisible ou tronquée ({exc}).", file=path
         ) from exc
@@ -265,7 +270,11 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
                 "archive suspecte (bombe zip).",
                 file=path,
             )
-    bad = archive.testzip() if total < 20 * 1024**2 else None
+    try:
+        bad = archive.testzip() if total < 20 * 1024**2 else None
+    except (*_ZIP_ERRORS, ValueError) as exc:  # testzip catches only BadZipFile
+        archive.close()
+        raise UnreadableWorkbookError(f"archive du classeur corrompue ({exc}).", file=path) from exc
     if bad is not None:
         raise UnreadableWorkbookError(f"archive corrompue (partie « {bad} »).", file=path)
     return archive
