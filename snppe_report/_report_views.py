@@ -42,6 +42,7 @@ _FORMAT_TAG = re.compile(
     r"</?(?:p|i|b|u|em|strong|span|div|font|br|sup|sub)\b[^<>]{0,200}>", re.IGNORECASE
 )
 _SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"(?<![\d,.])\d[\d \u00a0\u202f]*(?:[,.](\d+))?")
 _ENGAGEMENT_NUM = re.compile(r"engagement\s*n?\s*°?\s*(\d+)", re.IGNORECASE)
 
 
@@ -79,6 +80,7 @@ class Graphique:
     uri: str
     alt: str
     legende: str
+    marques: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,13 @@ class Ligne:
     avancement: str
     statut: str
     explication: str
+    avancement_sources: tuple[str, ...] = ()
+
+    @property
+    def avancement_titre(self) -> str:
+        """Tooltip of the attainment rate: the cells it is computed from."""
+        cells = ", ".join(s.rpartition("!")[2] for s in self.avancement_sources)
+        return f"Calculé à partir des cellules {cells}" if cells else ""
 
 
 @dataclass(frozen=True)
@@ -188,11 +197,24 @@ def number(value: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def show_value(valeur: Any, unite: str) -> str:
-    """French text of a number: percentages keep up to two decimals, as typed."""
+def show_value(valeur: Any, unite: str, decimals: int | None = None) -> str:
+    """French text of a number; ``decimals=None``: as needed, at most two."""
     if unite == "pourcentage":
-        return format_percent(valeur, None)
-    return format_value(valeur, unite if unite in _QUANTITATIVE else "nombre")
+        return format_percent(valeur, decimals)
+    return format_value(valeur, unite if unite in _QUANTITATIVE else "nombre", decimals)
+
+
+def shown_decimals(brut: Any) -> int | None:
+    """Decimals of the first number of a cell's text (``"3,6 %"`` -> 1), None if none.
+
+    The report keeps the precision the workbook displays: a cell formatted ``0.0%``
+    holding 0.03616 shows ``3,6 %``, as in the workbook, not ``3,62 %``.
+    """
+    text = clean_text(brut)
+    match = None if text.startswith("=") else _NUMBER.search(text)
+    if match is None:
+        return None
+    return len(match.group(1) or "")
 
 
 # -- cells ------------------------------------------------------------------------------
@@ -205,8 +227,8 @@ def make_cell(valeur: Any, unite: str, statut: str, brut: Any, note: Any, source
         return Cellule(texte=statut, source=source, code=statut, note=clean_text(note))
     value = number(valeur)
     if value is not None and unite in _QUANTITATIVE:
-        extra = clean_text(note)
-        return Cellule(texte=show_value(value, unite), source=source, note=extra, numerique=True)
+        text = show_value(value, unite, shown_decimals(brut))
+        return Cellule(texte=text, source=source, note=clean_text(note), numerique=True)
     return Cellule(texte=clean_text(brut) or clean_text(note), source=source)
 
 
@@ -298,7 +320,8 @@ def _summary_cell(rec: dict, value_key: str, brut_key: str, source_key: str, uni
     brut = clean_text(rec[brut_key])
     source = rec[source_key] or ""
     if value is not None and unite in _QUANTITATIVE:
-        return Cellule(texte=show_value(value, unite), source=source, numerique=True)
+        text = show_value(value, unite, shown_decimals(brut))
+        return Cellule(texte=text, source=source, numerique=True)
     code = brut.upper() if brut.upper() in CODES else ""
     return Cellule(texte=brut, source=source, code=code)
 
@@ -358,6 +381,13 @@ def _line(rec: dict, index: dict, years_v: tuple, years_c: tuple, annee: int) ->
         avancement=format_percent(rate, 0) if rate is not None else "",
         statut=rec["statut"],
         explication=clean_text(rec["explication"]),
+        avancement_sources=tuple(
+            dict.fromkeys(
+                str(rec[k])
+                for k in ("diagnostic_source", "dernier_source", "cible_source")
+                if rate is not None and rec[k]
+            )
+        ),
     )
 
 
@@ -416,7 +446,6 @@ def _chart(rec: dict, number_: int) -> Graphique | None:
         cibles=cibles,
         unite=unite,
         cible_nationale=nationale,
-        libelle_nationale="Cible nationale",
         key=f"{rec['indicateur_id']}-{number_}",
         format_tick=(lambda v: format_percent(v, None)) if unite == "pourcentage" else None,
     )
@@ -425,6 +454,13 @@ def _chart(rec: dict, number_: int) -> Graphique | None:
         uri=charts.svg_data_uri(svg),
         alt=_alt_text(label, valeurs, cibles, unite, nationale),
         legende=f"Figure {number_} – {label}",
+        marques=tuple(
+            (key, text)
+            for key, text in charts.LEGEND
+            if key == "realise"
+            or (key == "cible" and any(v is not None for v in cibles.values()))
+            or (key == "nationale" and nationale is not None)
+        ),
     )
 
 
@@ -474,22 +510,31 @@ def findings_view(findings: tuple) -> tuple[dict, ...]:
 
 
 def ratios_view(ratios: pd.DataFrame) -> tuple[dict, ...]:
-    """Recomputed ratios as French texts."""
+    """Recomputed ratios as French texts, each figure with its cell."""
     out = []
     for rec in ratios.to_dict("records"):
         coherent = rec["coherent"]
+        ratio, num, den = (_split_sources(rec["sources"]) + ["", "", ""])[:3]
+        ecart = number(rec["ecart_points"])
         out.append({
             "indicateur": clean_text(rec["indicateur"]), "annee": int(rec["annee"]),
-            "numerateur": format_number(number(rec["numerateur"])),
-            "denominateur": format_number(number(rec["denominateur"])),
+            "numerateur": Cellule(format_number(number(rec["numerateur"])), num, numerique=True),
+            "denominateur": Cellule(format_number(number(rec["denominateur"])), den,
+                                    numerique=True),
+            "declare": Cellule(format_percent(number(rec["ratio_declare"]), None), ratio,
+                               numerique=True),
             "calcule": format_percent(number(rec["ratio_calcule"]), 2),
-            "declare": format_percent(number(rec["ratio_declare"]), None),
-            "ecart": format_points(number(rec["ecart_points"]) / 100)
-            if number(rec["ecart_points"]) is not None else "—",
+            "ecart": format_points(ecart / 100) if ecart is not None else "—",
+            "calcul_sources": " ".join(x for x in (num, den) if x),
             "coherent": None if coherent is None or coherent != coherent else bool(coherent),
-            "sources": ", ".join(str(s) for s in (rec["sources"] or ())),
         })  # fmt: skip
     return tuple(out)
+
+
+def _split_sources(sources: Any) -> list[str]:
+    if isinstance(sources, str):
+        return [part.strip() for part in sources.split(",")]
+    return [str(part) for part in (sources or ())]
 
 
 def definitions(

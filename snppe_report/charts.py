@@ -23,7 +23,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-__all__ = ["trajectory_svg", "svg_data_uri", "PALETTE"]
+__all__ = ["trajectory_svg", "svg_data_uri", "PALETTE", "LEGEND"]
 
 #: Sober publication palette (shared with the report CSS).
 PALETTE = {
@@ -34,9 +34,16 @@ PALETTE = {
     "texte": "#2b2b2b",
 }
 
+#: What each mark means, in the order drawn (for the legend written under a chart).
+LEGEND = (
+    ("realise", "Réalisé (diagnostic 2019 puis valeurs annuelles)"),
+    ("cible", "Cible de la collectivité"),
+    ("nationale", "Cible nationale"),
+)
+
 _RC = {
     "font.family": "DejaVu Sans",
-    "font.size": 7.5,
+    "font.size": 7,
     "axes.edgecolor": "#9aa3ad",
     "axes.linewidth": 0.6,
     "axes.labelcolor": PALETTE["texte"],
@@ -58,11 +65,10 @@ def trajectory_svg(
     cibles: Mapping[int, float | None],
     unite: str,
     cible_nationale: float | None = None,
-    libelle_nationale: str = "Cible nationale",
     key: str = "chart",
     format_tick: Callable[[float], str] | None = None,
-    width: float = 5.6,
-    height: float = 2.1,
+    width: float = 3.4,
+    height: float = 1.6,
 ) -> str:
     """Draw one indicator's trajectory and return the SVG document as text.
 
@@ -76,8 +82,6 @@ def trajectory_svg(
         ``"pourcentage"`` draws a 0-based percentage axis (values are fractions).
     cible_nationale : float or None
         The national target, drawn as a horizontal reference line.
-    libelle_nationale : str
-        Legend label of the national target line.
     key : str
         Stable identifier of the chart (e.g. the indicator id); it salts the SVG
         element ids, so several charts inlined in one page never share an id and
@@ -85,24 +89,27 @@ def trajectory_svg(
     format_tick : callable, optional
         French formatter for y tick labels; defaults to a plain French format.
     width, height : float
-        Size in inches.
+        Size in inches: about the printed size (half an A4 text width), so that
+        the 7-point text prints at 7 points.
 
     Returns
     -------
     str
-        A standalone SVG document.
+        A standalone SVG document. There is no legend inside (it would cost a third
+        of the drawing time): the caller writes it under the chart, see :data:`LEGEND`.
     """
     real = sorted((y, v) for y, v in valeurs.items() if _finite(v))
     goals = sorted((y, v) for y, v in cibles.items() if _finite(v))
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"snppe-{key}"}):
         fig = Figure(figsize=(width, height))
         FigureCanvasSVG(fig)
-        ax = fig.add_axes((0.11, 0.2, 0.6, 0.72))
-        _draw(ax, real, goals, cible_nationale, libelle_nationale)
+        ax = fig.add_axes((0.15, 0.15, 0.82, 0.8))
+        _draw(ax, real, goals, cible_nationale)
         _style_axes(ax, real, goals, cible_nationale, unite, format_tick)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata=_METADATA)
-    fig.clear()
+    # No pyplot: the figure is in no global registry, the garbage collector frees it.
+    del fig, ax
     return _strip_prolog(buf.getvalue())
 
 
@@ -115,11 +122,11 @@ def _finite(value: float | None) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value))
 
 
-def _draw(ax, real, goals, nationale, libelle_nationale) -> None:
+def _draw(ax, real, goals, nationale) -> None:
     color = PALETTE["serie"]
     if real:
         xs, ys = zip(*real, strict=True)
-        ax.plot(xs, ys, color=color, lw=1.6, marker="o", ms=4, label="Réalisé", zorder=3)
+        ax.plot(xs, ys, color=color, lw=1.6, marker="o", ms=4, zorder=3)
     if goals:
         start = [real[-1]] if real else []
         path = start + [g for g in goals if not real or g[0] >= real[-1][0]]
@@ -128,14 +135,10 @@ def _draw(ax, real, goals, nationale, libelle_nationale) -> None:
             ax.plot(px, py, color=color, lw=1.1, ls=(0, (4, 3)), zorder=2)
         gx, gy = zip(*goals, strict=True)
         ax.plot(
-            gx, gy, ls="none", marker="D", ms=5, mfc="white", mec=color, mew=1.3,
-            label="Cible de la collectivité", zorder=4,
+            gx, gy, ls="none", marker="D", ms=5, mfc="white", mec=color, mew=1.3, zorder=4,
         )  # fmt: skip
     if nationale is not None:
-        ax.axhline(
-            nationale, color=PALETTE["nationale"], lw=1.1, ls=(0, (1, 2)),
-            label=libelle_nationale, zorder=1,
-        )  # fmt: skip
+        ax.axhline(nationale, color=PALETTE["nationale"], lw=1.1, ls=(0, (1, 2)), zorder=1)
 
 
 def _style_axes(ax, real, goals, nationale, unite, format_tick) -> None:
@@ -149,18 +152,13 @@ def _style_axes(ax, real, goals, nationale, unite, format_tick) -> None:
         values.append(nationale)
     top = max(values, default=1.0) or 1.0
     ax.set_ylim(min(0.0, min(values, default=0.0)), top * 1.18)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, min_n_ticks=3))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, steps=[1, 2, 2.5, 5, 10], min_n_ticks=3))
     fmt = format_tick or (_percent_tick if unite == "pourcentage" else _number_tick)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt(v)))
     ax.grid(axis="y", color=PALETTE["grille"], lw=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(
-            loc="center left", bbox_to_anchor=(1.03, 0.5), frameon=False,
-            fontsize=7, handlelength=2.2, borderaxespad=0,
-        )  # fmt: skip
 
 
 def _number_tick(value: float) -> str:

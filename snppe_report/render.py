@@ -328,8 +328,8 @@ def html_to_pdf(
 ) -> Path:
     """Print the HTML report to an A4 PDF with WeasyPrint.
 
-    Only ``data:`` URLs are fetched: any other resource (``http``, ``file``) is
-    refused, so the PDF can never depend on the network.
+    Only ``data:`` URLs are fetched: any other resource (``http``, ``file``) stops
+    the rendering, so the PDF never depends on the network or on local files.
 
     Parameters
     ----------
@@ -345,12 +345,15 @@ def html_to_pdf(
     Path
         ``pdf_path``.
     """
-    try:
-        import weasyprint
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
 
+    try:
         weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_data_only()).write_pdf(
             str(pdf_path)
         )
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"ressource externe refusée dans le rapport : {exc}") from exc
     except Exception as exc:
         raise RenderError(f"la génération du PDF a échoué : {exc}", file=pdf_path) from exc
     return Path(pdf_path)
@@ -467,6 +470,10 @@ def _exporter() -> Any:
     from traitlets.config import Config
 
     config = Config()
+    # No Pygments stylesheet: there is no code to highlight. (A child template's
+    # conf.json cannot turn off a preprocessor its parent enables: the parent's conf
+    # is merged last; the exporter's config has the final word.)
+    config.CSSHTMLHeaderPreprocessor.enabled = False
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
     return HTMLExporter(
