@@ -134,7 +134,8 @@ def _dates_booleans(wb, ws) -> None:
 
 HOSTILE_TEXTS = {
     "A1": TITLE + '<script>alert("titre")</script>',
-    "C5": "Nombre d'EPP <script>alert(document.cookie)</script><img src=x onerror=alert(1)>",
+    "C5": "Nombre d'EPP <script>alert(document.cookie)</script><img src=x onerror=alert(1)>"
+    '" onmouseover="alert(2)',  # breaks out of an attribute (alt, title) if not escaped
     "D8": '<a href="javascript:alert(1)">44,52%</a>',
     "F5": '400 <iframe src="https://exemple.invalid/"></iframe>',
     "F6": "=cmd|' /C calc'!A0",  # a text that a spreadsheet would run as a formula

@@ -19,6 +19,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -561,6 +562,7 @@ def test_report_escapes_html_and_javascript(corpus, sandbox):
     assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in html
     for fragment in HOSTILE_FRAGMENTS:
         assert fragment not in html, fragment
+    assert not re.search(r'<[^<>]*" onmouseover="alert', html)  # no attribute break-out
 
 
 @pytest.mark.slow
