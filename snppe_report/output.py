@@ -67,6 +67,21 @@ def write_table(frames: Sequence[pd.DataFrame] | pd.DataFrame, out: str | Path |
         if suffix == ".csv":
             frame.to_csv(tmp, index=False, float_format="%.12g", lineterminator="\n")
         elif suffix == ".xlsx":
-            frame.to_excel(tmp, index=False, sheet_name="indicateurs", engine="openpyxl")
+            _write_xlsx(frame, tmp)
         else:
             frame.to_parquet(tmp, index=False)
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
+    """Write an .xlsx where workbook texts stay texts.
+
+    openpyxl turns any string starting with "=" into a live formula; a cell of a
+    received workbook may hold "=cmd|' /C calc'!A0" (formula injection), so every
+    string cell is forced back to the string type before saving.
+    """
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="indicateurs")
+        for row in writer.sheets["indicateurs"].iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -35,7 +35,7 @@ from .collectivites import Collectivite, resolve
 from .formula import evaluate_formula
 from .layout import Layout, find_definitions, find_layout
 from .text import normalize
-from .workbook import Cell, Sheet, Workbook, read_workbook
+from .workbook import Cell, Sheet, Workbook, column_letter, read_workbook
 
 __all__ = ["COLUMNS", "Extraction", "extract", "extract_workbook", "contract_frame"]
 
@@ -160,6 +160,7 @@ class _RowReader:
     def read(self) -> list[tuple]:
         records: list[tuple] = []
         for row in range(self.layout.first_data_row, self.sheet.max_row + 1):
+            before = len(records)
             if self._is_repeated_header(row):
                 continue
             texts = [t for t in self._texts(row) if t]
@@ -168,7 +169,26 @@ class _RowReader:
             if self._engagement_row(row, texts):
                 continue
             records.extend(self._indicator_rows(row))
+            if row in self.sheet.hidden_rows and len(records) > before:
+                self._note_hidden(records[before], f"ligne {row} masquée")
+        for col in sorted(self.sheet.hidden_cols & {c.col for c in self.layout.columns}):
+            first = next(
+                (r for r in records if r[13].endswith(f"!{column_letter(col)}{r[-1]}")), None
+            )
+            if first is not None:
+                self._note_hidden(first, f"colonne {column_letter(col)} masquée")
         return records
+
+    def _note_hidden(self, record: tuple, what: str) -> None:
+        self.findings.append(
+            Finding(
+                "ligne_masquee",
+                "info",
+                f"{what} dans le classeur : ses valeurs sont lues comme les autres.",
+                record[13],
+                record[4],
+            )
+        )
 
     # -- row kinds -------------------------------------------------------------
     def _texts(self, row: int) -> list[str]:

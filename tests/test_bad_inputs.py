@@ -407,11 +407,6 @@ def test_hidden_sheets_rows_and_columns_are_read(corpus):
     assert by_source(frame, "E5")["valeur"] == 312  # hidden column: still data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="écart table.py : une ligne ou colonne masquée est lue sans être signalée "
-    "(attendu : un constat « info » par ligne masquée du tableau de bord)",
-)
 def test_hidden_rows_are_noted(corpus):
     findings = extract(corpus["caches"]).findings
     assert any("masqu" in f.message and f.source.endswith(("6", "E5")) for f in findings)
@@ -439,11 +434,6 @@ def test_html_and_javascript_are_kept_as_text_in_the_table(corpus):
     assert by_source(frame, "F6")["brut"] == HOSTILE_TEXTS["F6"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="écart output.py : `snppe extract -o x.xlsx` écrit un texte « =… » du classeur "
-    "comme une formule active (injection de formule, ex. DDE « =cmd|' /C calc'!A0 »)",
-)
 def test_xlsx_export_writes_no_formula(corpus, tmp_path):
     out = tmp_path / "table.xlsx"
     args = [str(corpus["html_js"]), str(corpus["formules_sans_valeur"])]
