@@ -8,6 +8,7 @@ source system's formatting tags (``<p>``, ``<i>``, ``<br>``...) are removed firs
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ class Cellule:
     code: str = ""
     note: str = ""
     numerique: bool = False
+    unite: str = ""
+    renvoi: str = ""
 
     @property
     def titre(self) -> str:
@@ -114,6 +117,7 @@ class Objectif:
     facultatif: bool
     lignes: tuple[Ligne, ...]
     graphiques: tuple[Graphique, ...]
+    renvois: tuple[tuple[str, str, Cellule], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,7 +232,9 @@ def make_cell(valeur: Any, unite: str, statut: str, brut: Any, note: Any, source
     value = number(valeur)
     if value is not None and unite in _QUANTITATIVE:
         text = show_value(value, unite, shown_decimals(brut))
-        return Cellule(texte=text, source=source, note=clean_text(note), numerique=True)
+        return Cellule(
+            texte=text, source=source, note=clean_text(note), numerique=True, unite=unite
+        )
     return Cellule(texte=clean_text(brut) or clean_text(note), source=source)
 
 
@@ -346,16 +352,18 @@ def engagements(
             lignes, charts = [], []
             for rec in rows.to_dict("records"):
                 lignes.append(_line(rec, index, years_v, years_c, annee))
-                chart = _chart(rec, figure_no + 1)
+                chart = _chart(rec, index, figure_no + 1)
                 if chart is not None:
                     figure_no += 1
                     charts.append(chart)
+            lignes, renvois = _with_renvois(lignes, years_v, years_c)
             objectifs.append(Objectif(
                 titre=_objective_title(rows.iloc[0]),
                 mesure=clean_text(rows.iloc[0]["mesure"]),
                 facultatif=bool(rows["facultatif"].any()),
                 lignes=tuple(lignes),
                 graphiques=tuple(charts),
+                renvois=renvois,
             ))  # fmt: skip
         ident = _engagement_id(titre, len(out) + 1, used)
         label = clean_text(titre) or "Autres indicateurs"
@@ -391,6 +399,40 @@ def _line(rec: dict, index: dict, years_v: tuple, years_c: tuple, annee: int) ->
     )
 
 
+#: Texts longer than this are moved under the table, behind a letter: in a column
+#: a dozen millimetres wide they would be broken into one syllable per line.
+RENVOI_MIN = 24
+
+
+def _with_renvois(
+    lignes: list[Ligne], years_v: tuple[int, ...], years_c: tuple[int, ...]
+) -> tuple[list[Ligne], tuple[tuple[str, str, Cellule], ...]]:
+    """Replace long texts in the figure columns by ``[a]``, ``[b]``... and list them."""
+    renvois: list[tuple[str, str, Cellule]] = []
+
+    def move(cell: Cellule, column: str) -> Cellule:
+        if cell.numerique or cell.code or len(cell.texte) <= RENVOI_MIN:
+            return cell
+        letter = _letter(len(renvois))
+        renvois.append((letter, column, cell))
+        return dataclasses.replace(cell, renvoi=letter)
+
+    out = []
+    for ligne in lignes:
+        out.append(dataclasses.replace(
+            ligne,
+            valeurs=tuple(move(c, f"Valeur {y}") for c, y in zip(ligne.valeurs, years_v)),
+            cibles=tuple(move(c, f"Cible {y}") for c, y in zip(ligne.cibles, years_c)),
+            atteinte=move(ligne.atteinte, "Atteinte déclarée"),
+        ))  # fmt: skip
+    return out, tuple(renvois)
+
+
+def _letter(i: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26]
+
+
 def _attainment(index: dict, ident: str, obj: str, annee: int) -> Cellule:
     found = [c for (i, o, _y, n), c in index.items() if i == ident and o == obj and n == "atteinte"]
     return index.get((ident, obj, annee, "atteinte")) or (found[-1] if found else VIDE)
@@ -422,23 +464,35 @@ def _engagement_id(titre: str, position: int, used: set[str]) -> str:
 # -- charts -----------------------------------------------------------------------------
 
 
-def _chart(rec: dict, number_: int) -> Graphique | None:
+def _chart(rec: dict, index: dict[tuple, Cellule], number_: int) -> Graphique | None:
     """Trajectory chart of a quantitative indicator, when there is a trajectory to show.
 
     At least two years with a value (the diagnostic included) and a target to head
     for: the collectivité's own, or the national one. Single points and context
     figures without target (births, populations) get no chart: the table shows them.
+    Figures in another unit than the indicator's (a rate typed on a count row) are
+    left out of the chart: they would draw a fall to zero that never happened.
     """
     unite = rec["unite"]
     if unite not in _QUANTITATIVE:
         return None
-    valeurs = {int(y): number(v) for y, v in (rec["valeurs"] or {}).items()}
-    cibles = {int(y): number(v) for y, v in (rec["cibles"] or {}).items()}
+    ident, obj = rec["indicateur_id"], _key(rec["objectif"])
+
+    def same_unit(series: dict, nature: str) -> dict[int, float | None]:
+        return {
+            int(y): number(v)
+            for y, v in (series or {}).items()
+            if index.get((ident, obj, int(y), nature), VIDE).unite == unite
+        }
+
+    valeurs, cibles = same_unit(rec["valeurs"], "valeur"), same_unit(rec["cibles"], "cible")
     nationale = national_target(rec["indicateur_id"]) if unite == "pourcentage" else None
-    observed = sum(v is not None for v in valeurs.values())
-    targets = sum(v is not None for v in cibles.values())
-    if observed < 2 or (targets == 0 and nationale is None):
+    observed = [v for v in valeurs.values() if v is not None]
+    targets = [v for v in cibles.values() if v is not None]
+    if len(observed) < 2 or (not targets and nationale is None):
         return None
+    if not any((*observed, *targets)) and not nationale:
+        return None  # nothing but zeros: the table says it better than a flat line
     from . import charts
 
     svg = charts.trajectory_svg(

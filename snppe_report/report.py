@@ -127,6 +127,12 @@ class Report:
         return self.parent.nom if self.parent is not None else ""
 
     @property
+    def largeur_libelle(self) -> int:
+        """Width (%) of the indicator column: what the figure columns leave, 28 at least."""
+        figures = len(self.annees_valeurs) + len(self.annees_cibles) + int(self.avec_atteinte)
+        return max(28, 100 - 10 - 14 - 9 * figures)
+
+    @property
     def entete(self) -> str:
         """Running page header: collectivité and year."""
         return f"{self.titre_collectivite} · Rapport SNPPE {self.annee}"

@@ -38,8 +38,10 @@ ROWS = [
      "1000 heures"],
     [None, None, "Signature d'un nouveau protocole", "SO", "Protocole signé", "Protocole signé"],
     [None, None, "Nombre de réunions d'information", "ND", 12, 16],
+    [None, None, "Effectivité de l'installation des unités", "SO",
+     "Objectif atteint depuis le 01/09/2021", "Objectif atteint depuis le 01/09/2021"],
 ]  # fmt: skip
-MERGES = ["A4:G4", "A5:A7", "B5:B7", "A8:G8", "A9:A11", "B9:B11"]
+MERGES = ["A4:G4", "A5:A7", "B5:B7", "A8:G8", "A9:A12", "B9:B12"]
 GENERATED = date(2026, 11, 22)
 
 
@@ -116,7 +118,7 @@ def test_figures_in_french(html):
 
 
 def test_every_figure_carries_its_cell(html):
-    cells = re.findall(r"<td class=\"(?:num|txt)\"[^>]*>", html)  # a figure from one cell
+    cells = re.findall(r"<td class=\"(?:num|txt|num renvoi)\"[^>]*>", html)  # one cell each
     assert cells
     for tag in cells:
         assert re.search(r'data-source="Tableau de bord![A-Z]+\d+"', tag), tag
@@ -131,6 +133,16 @@ def test_workbook_markup_is_escaped(html):
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<i>" not in html  # the source system's formatting tags are dropped
+
+
+def test_long_texts_move_under_the_table(rapport):
+    sections = report.engagements_html(rapport)
+    marker = r'<td class="num renvoi"[^>]*><a href="#renvoi-[^"]+">\[a\]</a></td>'
+    assert re.search(marker, sections)
+    assert "[a] Valeur 2022 : Objectif atteint depuis le 01/09/2021" in sections
+    assert "[b] Cible 2023 : Objectif atteint depuis le 01/09/2021" in sections
+    for target in re.findall(r'href="#(renvoi-[^"]+)"', sections):
+        assert f'id="{target}"' in sections
 
 
 def test_status_in_words_and_symbols(html):

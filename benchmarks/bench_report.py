@@ -1,0 +1,83 @@
+"""Time one report (HTML + PDF), step by step, against the 4-second target.
+
+    python benchmarks/bench_report.py                      # the Haut-Rhin example, 3 runs
+    python benchmarks/bench_report.py --runs 1 data/tdb-snppe-2021-departement-non-nomme.xlsx \
+        --departement 39
+
+Prints, for each run and as the median: kernel start/stop, cell execution, HTML, PDF,
+the parent's extraction (run in parallel with the kernel, so not on the critical
+path), the total of ``render_report``, and the ratio to the target. The parent
+process's imports are measured once, apart: a batch pays them once for all reports.
+The machine's load average is printed too: on a busy machine every step is slower.
+"""
+
+from __future__ import annotations
+
+import time
+
+_STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from snppe_report.render import render_report  # noqa: E402
+
+IMPORTS = time.perf_counter() - _STARTED
+TARGET = 4.0
+ROOT = Path(__file__).resolve().parents[1]
+STEPS = (
+    ("kernel", "noyau : démarrage et arrêt"),
+    ("execution", "exécution des cellules"),
+    ("html", "HTML (nbconvert)"),
+    ("pdf", "PDF (WeasyPrint)"),
+    ("extraction", "extraction parent (en parallèle)"),
+    ("total", "total render_report"),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "workbook", nargs="?", default=ROOT / "data" / "68-haut-rhin-tdb-snppe-2023.xlsx"
+    )
+    parser.add_argument("--departement")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="bench-rapport-") as out:
+        for i in range(args.runs):
+            result = render_report(args.workbook, departement=args.departement, out_dir=out)
+            runs.append(result.durations)
+            _print_run(f"essai {i + 1}", result.durations)
+            pages = _pages(result.outputs["pdf"])
+    median = {key: statistics.median(r[key] for r in runs) for key, _ in STEPS}
+    print()
+    _print_run("médiane", median)
+    print(f"\n{pages} pages ; imports du processus parent (une fois) : {IMPORTS:.2f} s")
+    print(f"objectif {TARGET:.0f} s : médiane = {median['total'] / TARGET:.2f} × l'objectif")
+    print(f"charge de la machine (1, 5, 15 min) : {', '.join(f'{x:.1f}' for x in _load())}")
+
+
+def _print_run(label: str, durations: dict) -> None:
+    parts = " | ".join(f"{name} {durations.get(key, 0.0):5.2f} s" for key, name in STEPS)
+    print(f"{label:>8} | {parts}")
+
+
+def _pages(pdf: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def _load() -> tuple[float, float, float]:
+    try:
+        return os.getloadavg()
+    except OSError:  # pragma: no cover - not on this platform
+        return (0.0, 0.0, 0.0)
+
+
+if __name__ == "__main__":
+    main()
