@@ -367,7 +367,7 @@ class _Writer:
             if any(_is_code(p) for p in parts) and rng.random() < 0.8:
                 return self.missing()
             if self.slips["ratio"] == ind.id and year == self.levels[-1]:
-                return self.rate_cell(value * rng.choice([10, 0.1, rng.uniform(1.3, 1.8)]))
+                return self.rate_cell(self._wrong_ratio(ind, year, value))
             if all(_is_number(p) for p in parts) and rng.random() < 0.3:
                 return Ratio(
                     self.keys[ind.numerator],
@@ -385,6 +385,18 @@ class _Writer:
             if ind.id == "enfants-0-6-ans":
                 return f"{n} dont {round(n * 0.31)} de moins de 2 ans"
         return self.count_cell(n)
+
+    def _wrong_ratio(self, ind: Indicator, year: int, value: float) -> float:
+        """A declared ratio that disagrees with its terms, as collectivités get it wrong."""
+        rng = self.rng
+        slip = rng.choice(("previous", "scale", "hundredth"))
+        if slip == "previous":  # last year's rate left in the cell
+            earlier = self.figures.ratio(ind.id, self.levels[-2])
+            if earlier and abs(earlier - value) > 0.01:
+                return earlier
+        if slip == "hundredth":  # the fraction typed as a percentage: 0,12 % for 12 %
+            return value / 100
+        return min(0.99, value * rng.uniform(1.3, 1.8))
 
     def _ratio_targets(self, ind: Indicator, values: dict[str, object]) -> None:
         rng = self.rng

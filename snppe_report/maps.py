@@ -28,6 +28,7 @@ from importlib import resources
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -48,6 +49,7 @@ __all__ = [
 CLASS_COLOURS = ("#e4ecf5", "#b9cde4", "#7fa3cc", "#3f6fa8", "#1b3a6b")
 #: Tiles without a value.
 MISSING_COLOUR = "#ffffff"
+_MISSING_EDGE = "#aab1ba"
 _TARGET_COLOUR = "#8a5a00"
 _TEXT = "#2b2b2b"
 _RC = {
@@ -140,14 +142,14 @@ def class_labels(
     -------
     list of str
         ``len(breaks) + 1`` labels: ``"moins de 5 %"``, ``"de 5 à 10 %"``, …,
-        ``"20 % et plus (cible nationale atteinte)"``.
+        ``"20 % et plus (cible atteinte)"``.
     """
     fmt = _formatter(unite)
     labels = [f"moins de {fmt(breaks[0])}"]
     labels += [f"de {fmt(a)} à {fmt(b)}" for a, b in zip(breaks, breaks[1:], strict=False)]
     last = f"{fmt(breaks[-1])} et plus"
     if cible_nationale is not None and math.isclose(breaks[-1], cible_nationale):
-        last += " (cible nationale atteinte)"
+        last += " (cible atteinte)"
     labels.append(last)
     return labels
 
@@ -157,9 +159,11 @@ def tile_map_svg(
     *,
     unite: str = "pourcentage",
     cible_nationale: float | None = None,
+    seuils: Sequence[float] | None = None,
+    libelles: Sequence[str] | None = None,
     titre_legende: str = "",
     key: str = "carte",
-    width: float = 6.2,
+    width: float = 4.0,
 ) -> str:
     """Draw the tile-grid map of France coloured by one value per département.
 
@@ -173,6 +177,10 @@ def tile_map_svg(
         Unit of the values, for the legend (``"pourcentage"``: fractions).
     cible_nationale : float, optional
         National target: the classes are its quarters (see :func:`class_breaks`).
+    seuils : sequence of float, optional
+        Four increasing inner breaks of the five classes, instead of the default ones.
+    libelles : sequence of str, optional
+        The five legend labels, instead of :func:`class_labels`.
     titre_legende : str
         Title of the legend.
     key : str
@@ -188,34 +196,37 @@ def tile_map_svg(
     """
     tiles = tile_positions()
     present = {c: v for c, v in valeurs.items() if c in tiles and _finite(v)}
-    breaks = class_breaks(list(present.values()), cible_nationale)
-    labels = class_labels(breaks, unite, cible_nationale)
+    breaks = list(seuils) if seuils else class_breaks(list(present.values()), cible_nationale)
+    if len(breaks) != len(CLASS_COLOURS) - 1:
+        raise ValueError(f"{len(CLASS_COLOURS) - 1} seuils attendus, pas {len(breaks)}")
+    labels = list(libelles) if libelles else class_labels(breaks, unite, cible_nationale)
+    if len(labels) != len(CLASS_COLOURS):
+        raise ValueError(f"{len(CLASS_COLOURS)} libellés attendus, pas {len(labels)}")
     ncols = max(col for col, _ in tiles.values()) + 1
     nrows = max(row for _, row in tiles.values()) + 1
-    height = width * (nrows + 0.4) / (ncols + 4.2)
+    height = width * (nrows + 0.4) / (ncols + 0.4)
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"snppe-carte-{key}"}):
         fig = Figure(figsize=(width, height))
         FigureCanvasSVG(fig)
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.set_xlim(-0.2, ncols + 4.0)
+        ax.set_xlim(-0.2, ncols + 0.2)
         ax.set_ylim(nrows + 0.2, -0.2)
         ax.set_aspect("equal")
         ax.axis("off")
-        for code, (col, row) in tiles.items():
-            value = present.get(code)
-            index = None if value is None else _class_of(value, breaks)
-            _tile(ax, code, col, row, index)
+        _tiles(ax, {code: _index(present.get(code), breaks) for code in tiles}, tiles)
         overseas_row = max(row for code, (_, row) in tiles.items() if len(code) == 3)
         ax.text(0.0, overseas_row - 0.12, _OVERSEAS_LABEL, fontsize=7, color=_TEXT, va="bottom")
         handles = [
             Patch(facecolor=c, edgecolor="white", label=lab)
             for c, lab in zip(CLASS_COLOURS, labels, strict=True)
         ]
-        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#aab1ba", label="non renseigné"))
+        handles.append(
+            Patch(facecolor=MISSING_COLOUR, edgecolor=_MISSING_EDGE, label="non renseigné")
+        )
         ax.legend(
-            handles=handles, loc="lower right", frameon=False, fontsize=7,
-            title=titre_legende or None, title_fontsize=7.5, alignment="left",
-            handlelength=1.4, handleheight=1.1, borderaxespad=0.2,
+            handles=handles, loc="lower right", frameon=False, fontsize=6.5,
+            title=titre_legende or None, title_fontsize=7, alignment="left",
+            handlelength=1.4, handleheight=1.0, borderaxespad=0.1, labelspacing=0.35,
         )  # fmt: skip
         return _to_svg(fig)
 
@@ -227,8 +238,8 @@ def distribution_svg(
     cible_nationale: float | None = None,
     libelle_cible: str = "Cible nationale",
     key: str = "distribution",
-    width: float = 6.2,
-    height: float = 2.1,
+    width: float = 4.2,
+    height: float = 2.5,
 ) -> str:
     """Draw the histogram of an indicator's values across collectivités.
 
@@ -260,7 +271,7 @@ def distribution_svg(
     with matplotlib.rc_context({**_RC, "svg.hashsalt": f"snppe-distribution-{key}"}):
         fig = Figure(figsize=(width, height))
         FigureCanvasSVG(fig)
-        ax = fig.add_axes((0.08, 0.2, 0.64, 0.74))
+        ax = fig.add_axes((0.12, 0.14, 0.85, 0.66))
         edges = _bin_edges(data, cible_nationale)
         counts = [0] * (len(edges) - 1)
         for v in data:
@@ -294,8 +305,8 @@ def distribution_svg(
             ax.spines[side].set_visible(False)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(
-                loc="center left", bbox_to_anchor=(1.03, 0.5), frameon=False, fontsize=7,
-                handlelength=2.2, borderaxespad=0,
+                loc="lower left", bbox_to_anchor=(0.0, 1.04), frameon=False, fontsize=7,
+                handlelength=2.2, borderaxespad=0, ncol=2,
             )  # fmt: skip
         return _to_svg(fig)
 
@@ -303,25 +314,27 @@ def distribution_svg(
 # -- helpers -----------------------------------------------------------------------------
 
 
-def _tile(ax, code: str, col: int, row: int, index: int | None) -> None:
-    face = MISSING_COLOUR if index is None else CLASS_COLOURS[index]
-    edge = "#aab1ba" if index is None else "white"
-    ax.add_patch(
-        Rectangle(
-            (col + 0.04, row + 0.04), 0.92, 0.92, facecolor=face, edgecolor=edge, linewidth=0.6
-        )
-    )
-    dark = index is not None and index >= 3
-    size = 6.2 if len(code) < 3 else 5.4
-    ax.text(
-        col + 0.5,
-        row + 0.52,
-        code,
-        ha="center",
-        va="center",
-        fontsize=size,
-        color="white" if dark else ("#7a828c" if index is None else _TEXT),
-    )
+def _index(value: float | None, breaks: Sequence[float]) -> int | None:
+    return None if value is None else _class_of(value, breaks)
+
+
+def _tiles(ax, classes: Mapping[str, int | None], tiles: Mapping[str, tuple[int, int]]) -> None:
+    """All tiles as one collection (one artist: fast to draw), then their codes."""
+    boxes, faces, edges = [], [], []
+    for code, (col, row) in tiles.items():
+        index = classes[code]
+        boxes.append(Rectangle((col + 0.04, row + 0.04), 0.92, 0.92))
+        faces.append(MISSING_COLOUR if index is None else CLASS_COLOURS[index])
+        edges.append(_MISSING_EDGE if index is None else "white")
+    ax.add_collection(PatchCollection(boxes, facecolors=faces, edgecolors=edges, linewidths=0.6))
+    for code, (col, row) in tiles.items():
+        index = classes[code]
+        colour = _TEXT if index is None or index < 3 else "white"
+        if index is None:
+            colour = "#7a828c"
+        size = 6.2 if len(code) < 3 else 5.4
+        ax.text(col + 0.5, row + 0.52, code, ha="center", va="center", fontsize=size,
+                color=colour)  # fmt: skip
 
 
 def _class_of(value: float, breaks: Sequence[float]) -> int:

@@ -33,7 +33,7 @@ def test_overseas_departements_sit_on_a_row_of_their_own():
     assert len(rows) == 1
     (row,) = rows
     mainland = [r for code, (_, r) in tiles.items() if len(code) < 3]
-    assert row > max(mainland) + 1  # an empty row between mainland and overseas
+    assert row > max(mainland)
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_class_labels_are_french():
         "de 5 % à 10 %",
         "de 10 % à 15 %",
         "de 15 % à 20 %",
-        "20 % et plus (cible nationale atteinte)",
+        "20 % et plus (cible atteinte)",
     ]
     assert class_labels([1500.0, 3000.0], "nombre")[-1] == "3 000 et plus"
 
@@ -80,7 +80,7 @@ def test_tile_map_svg_draws_every_code_and_the_legend():
     texts = set(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
     assert set(tile_positions()) <= {t.strip() for t in texts}
     assert "non renseigné" in svg
-    assert "20 % et plus (cible nationale atteinte)" in svg
+    assert "20 % et plus (cible atteinte)" in svg
     assert "Outre-mer" in svg
     assert CLASS_COLOURS[4] in svg  # the Nord reached the target
     assert "69M" not in svg  # a collectivité code is not a tile
