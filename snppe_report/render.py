@@ -5,14 +5,16 @@
 1. validate the notebook parameters (an unknown or mistyped one stops here, before
    any kernel starts: papermill itself only warns, papermill #818);
 2. extract the workbook once in this process, only to learn the collectivité and the
-   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``;
+   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``
+   (in a background thread, while step 3 runs: the parent would otherwise wait idle);
 3. execute the notebook with papermill in a private working folder (one per job:
    parallel renders never share a file);
 4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
    template, code and prompts hidden by the exporter's settings;
 5. print the HTML to an A4 PDF with WeasyPrint (no JavaScript, no network);
-6. publish the outputs atomically (temporary file in the destination folder, then
-   :func:`os.replace`), so a failed run never overwrites a previous good report.
+6. publish the outputs atomically (:mod:`snppe_report._publish`: temporary file in the
+   destination folder, then :func:`os.replace`), so a failed run never overwrites a
+   previous good report.
 
 A failed execution is kept as ``rapport-<annee>.echec.ipynb`` for audit and raised as
 :class:`~snppe_report.exceptions.RenderError`, or as the workbook's own
@@ -30,7 +32,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions
+from ._publish import discard, keep_failure, publish
 from .exceptions import ParameterError, RenderError, SnppeError
 
 if TYPE_CHECKING:
@@ -167,7 +169,7 @@ def render_report(
             )
         except SnppeError:
             collectivite, year, _ = target.result()  # a workbook error surfaces here first
-            _keep_failure(work / EXECUTED, root / collectivite.slug / f"rapport-{year}.echec.ipynb")
+            keep_failure(work / EXECUTED, root / collectivite.slug / f"rapport-{year}.echec.ipynb")
             raise
         collectivite, year, durations["extraction"] = target.result()
         dest, stem = root / collectivite.slug, f"rapport-{year}"
@@ -182,8 +184,8 @@ def render_report(
             if "pdf" in wanted:
                 staged["pdf"] = work / f"{stem}.pdf"
                 _, durations["pdf"] = _timed(html_to_pdf, html, staged["pdf"])
-        outputs = _publish(staged, dest)
-    _discard(dest / f"{stem}.echec.ipynb")
+        outputs = publish(staged, dest)
+    discard(dest / f"{stem}.echec.ipynb")
     durations["total"] = time.perf_counter() - started
     log.info("rapport %s %s écrit en %.2f s", collectivite.slug, year, durations["total"])
     return ReportResult(collectivite=collectivite, annee=year, outputs=outputs, durations=durations)
@@ -283,10 +285,10 @@ def execute_notebook(
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except papermill.PapermillExecutionError as exc:
-        _keep_failure(output, failed_path)
+        keep_failure(output, failed_path)
         raise _cell_error(exc, notebook) from exc
     except Exception as exc:  # kernel death, timeout, unreadable notebook...
-        _keep_failure(output, failed_path)
+        keep_failure(output, failed_path)
         raise RenderError(
             f"l'exécution du notebook a échoué : {type(exc).__name__}: {exc}", file=notebook
         ) from exc
@@ -390,43 +392,6 @@ def _resolve(
     return extraction.collectivite, int(year), time.perf_counter() - started
 
 
-def _publish(staged: Mapping[str, Path], dest: Path) -> dict[str, Path]:
-    """Move staged files into ``dest`` atomically (same-folder temp file + os.replace)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    temps: dict[str, tuple[Path, Path]] = {}
-    try:
-        for fmt, src in staged.items():
-            temps[fmt] = (_stage(src, dest), dest / src.name)
-        for tmp, final in temps.values():
-            os.replace(tmp, final)
-    finally:
-        for tmp, _final in temps.values():
-            _discard(tmp)
-    return {fmt: final for fmt, (_tmp, final) in temps.items()}
-
-
-def _stage(src: Path, folder: Path) -> Path:
-    """Copy ``src`` to a new hidden file of ``folder`` (same file system, umask respected)."""
-    tmp = folder / f".{src.name}.{uuid.uuid4().hex[:12]}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(fd, "wb") as out:
-        out.write(src.read_bytes())
-    return tmp
-
-
-def _keep_failure(output: Path, failed_path: str | os.PathLike[str] | None) -> None:
-    if failed_path is None or not output.exists():
-        return
-    failed = Path(failed_path)
-    try:
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(_stage(output, failed.parent), failed)
-    except OSError as exc:  # the original error matters more
-        log.warning("notebook en échec non conservé (%s) : %s", failed, exc)
-    else:
-        log.warning("notebook en échec conservé pour audit : %s", failed)
-
-
 def _cell_error(exc: Any, notebook: str | os.PathLike[str]) -> SnppeError:
     """The error a failed cell raised, as our own type when it was one of ours."""
     cls = getattr(exceptions, exc.ename, None)
@@ -515,13 +480,6 @@ def _timed(func, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     started = time.perf_counter()
     value = func(*args, **kwargs)
     return value, time.perf_counter() - started
-
-
-def _discard(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
 
 
 def _type_name(t: type) -> str:

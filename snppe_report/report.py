@@ -24,8 +24,10 @@ from typing import Any
 
 import pandas as pd
 
+from . import _report_cells as cells
 from . import _report_views as views
-from ._report_views import Cellule, Engagement, Graphique, Tuile
+from ._report_cells import Cellule
+from ._report_views import Engagement, Graphique, Tuile
 
 __all__ = [
     "Report",
@@ -119,7 +121,7 @@ class Report:
     @property
     def titre_collectivite(self) -> str:
         """``Haut-Rhin (68)``."""
-        return views.collectivite_label(self.collectivite)
+        return cells.collectivite_label(self.collectivite)
 
     @property
     def titre_parent(self) -> str:
@@ -162,13 +164,13 @@ def build_report(
     rows = extraction.rows
     table = indicators.indicator_table(rows, year)
     findings = (*extraction.findings, *checks.check_rows(rows, year))
-    index = views.cell_index(rows)
-    years_v = views.years(rows, "valeur")
-    years_c = views.years(rows, "cible")
-    definitions, origin = views.definitions(extraction.definitions, set(rows["indicateur_id"]))
+    index = cells.cell_index(rows)
+    years_v = cells.years(rows, "valeur")
+    years_c = cells.years(rows, "cible")
+    definitions, origin = cells.definitions(extraction.definitions, set(rows["indicateur_id"]))
     return Report(
         collectivite=extraction.collectivite,
-        parent=views.parent_of(extraction.collectivite),
+        parent=cells.parent_of(extraction.collectivite),
         annee=year,
         fichier=Path(extraction.path).name,
         feuille=str(extraction.sheet),
@@ -185,7 +187,7 @@ def build_report(
         definitions=definitions,
         definitions_origine=origin,
         regles=tuple(indicators.status_rules()),
-        chiffres=views.figures(rows),
+        chiffres=cells.figures(rows),
         annees_valeurs=years_v,
         annees_cibles=years_c,
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
@@ -244,14 +246,14 @@ def quality_html(report: Report) -> str:
     return _render(
         "rapport-qualite.html.j2",
         report,
-        constats=views.findings_view(report.constats),
-        ratios=views.ratios_view(report.ratios),
+        constats=cells.findings_view(report.constats),
+        ratios=cells.ratios_view(report.ratios),
     )
 
 
 def annexes_html(report: Report) -> str:
     """Annexes: definitions and sources, legend, status rules, every figure with its cell."""
-    return _render("rapport-annexes.html.j2", report, codes=views.CODES)
+    return _render("rapport-annexes.html.j2", report, codes=cells.CODES)
 
 
 def report_html(report: Report) -> str:
@@ -273,7 +275,7 @@ def key_values(report: Report) -> KeyValues:
     Display the result in a cell: the notebook then holds them under the MIME type
     :data:`KEY_VALUES_MIMETYPE`, readable with nbformat without parsing any HTML.
     """
-    return KeyValues(views.key_values(report))
+    return KeyValues(cells.key_values(report))
 
 
 @dataclass(frozen=True)
@@ -305,8 +307,8 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(views.TEMPLATE_GLOBALS)
-    env.filters.update(views.TEMPLATE_FILTERS)
+    env.globals.update(cells.TEMPLATE_GLOBALS)
+    env.filters.update(cells.TEMPLATE_FILTERS)
     return env
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from snppe_report import _report_views as views
+from snppe_report import _report_cells as cells
 from snppe_report import indicators, report
 from snppe_report.table import extract
 
@@ -56,8 +56,8 @@ def build_dashboard(path, rows, merges=()):
         for c, value in enumerate(row, start=1):
             if value is not None:
                 ws.cell(r, c, value)
-    for cells in merges:
-        ws.merge_cells(cells)
+    for span in merges:
+        ws.merge_cells(span)
     wb.save(path)
     return path
 
@@ -196,7 +196,7 @@ def test_quality_section_lists_findings(rapport):
     quality = report.quality_html(rapport)
     assert 'id="qualite"' in quality
     for finding in rapport.constats[:5]:
-        assert views.clean_text(finding.message).replace("'", "&#39;")[:30] in quality
+        assert cells.clean_text(finding.message).replace("'", "&#39;")[:30] in quality
 
 
 def test_annexes(rapport):
@@ -259,7 +259,7 @@ def test_locate_workbook(tmp_path, monkeypatch):
     ],
 )
 def test_clean_text(raw, expected):
-    assert views.clean_text(raw) == expected
+    assert cells.clean_text(raw) == expected
 
 
 @pytest.mark.parametrize(
@@ -268,7 +268,7 @@ def test_clean_text(raw, expected):
      ("=D6/D5", None), ("ND", None), ("2 550 (2018)", 0)],
 )  # fmt: skip
 def test_shown_decimals(brut, decimals):
-    assert views.shown_decimals(brut) == decimals
+    assert cells.shown_decimals(brut) == decimals
 
 
 @pytest.mark.parametrize(
@@ -278,13 +278,13 @@ def test_shown_decimals(brut, decimals):
 def test_make_cell(statut, texte, code):
     valeur = 7688.0 if statut == "ok" else None
     brut = "7 688" if statut == "ok" else ("En cours" if statut == "texte" else statut)
-    cell = views.make_cell(valeur, "nombre", statut, brut, "", "TDB!D5")
+    cell = cells.make_cell(valeur, "nombre", statut, brut, "", "TDB!D5")
     assert (cell.texte, cell.code) == (texte, code)
     assert cell.titre == "Feuille « TDB », cellule D5"
 
 
 def test_collectivite_label():
     fake = dataclasses.make_dataclass("C", ["code", "nom"])
-    assert views.collectivite_label(fake("68", "Haut-Rhin")) == "Haut-Rhin (68)"
-    assert views.collectivite_label(fake("2A", "Corse-du-Sud")) == "Corse-du-Sud (2A)"
-    assert views.collectivite_label(fake("75C", "Ville de Paris")) == "Ville de Paris"
+    assert cells.collectivite_label(fake("68", "Haut-Rhin")) == "Haut-Rhin (68)"
+    assert cells.collectivite_label(fake("2A", "Corse-du-Sud")) == "Corse-du-Sud (2A)"
+    assert cells.collectivite_label(fake("75C", "Ville de Paris")) == "Ville de Paris"
