@@ -631,6 +631,7 @@ def render_synthesis(
     consolide = Path(consolide_parquet).expanduser().resolve()
     if not consolide.is_file():
         raise InputError("données consolidées introuvables", file=consolide)
+    load_consolidated(consolide)  # unreadable data stops here, before any kernel starts
     dest = Path(out_dir)
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="snppe-synthese-") as tmp:
@@ -674,9 +675,16 @@ def _publish(src: Path, dest: Path) -> Path:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(src.read_bytes())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; publish as usual
         final = dest / src.name
         os.replace(tmp, final)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return final
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current

@@ -166,6 +166,8 @@ def test_missing_or_broken_inputs(tmp_path):
         render_synthesis(bad, None, tmp_path, formats=("docx",))
     with pytest.raises(InputError):
         render_synthesis(tmp_path / "absent.parquet", None, tmp_path, formats=("html",))
+    with pytest.raises(InputError, match="colonnes"):  # before any kernel starts
+        render_synthesis(bad, None, tmp_path, formats=("html",))
 
 
 def test_notebook_is_committed_without_outputs_and_is_thin():
@@ -214,3 +216,4 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path):
     assert len(pages) >= 12
     assert all("DONNÉES FICTIVES" in page.extract_text() for page in pages)
     assert not list(out.glob("*.echec.ipynb")) and not list(out.glob(".*.tmp"))
+    assert published["pdf"].stat().st_mode & 0o044  # readable by others, as usual files
