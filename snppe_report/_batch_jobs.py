@@ -25,6 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,13 @@ log = logging.getLogger(__name__)
 #: A job: one plain dict in, one plain dict out.
 Job = Callable[[Mapping[str, Any]], dict]
 
-# papermill moves the whole process into the job's working folder: in a Dask worker
-# running several threads, two renders must not interleave.
-_RENDER_LOCK = threading.Lock()
+# Renders run in one long-lived thread per process ("snppe-rendu"): papermill moves
+# the whole process into the job's working folder, so two renders must not
+# interleave (a Dask worker may run several tasks at once); and that thread keeps the
+# warm kernel and the event loop its client lives in (Dask runs each task in a fresh
+# context, where jupyter_core would create, and leak, a new loop every time).
+_RENDER_THREAD: ThreadPoolExecutor | None = None
+_RENDER_THREAD_LOCK = threading.Lock()
 
 _STAGES = {
     "lecture": "la lecture du classeur",
@@ -157,6 +162,25 @@ def render_job(task: Mapping[str, Any]) -> dict:
         ``statut``, ``sorties`` (format -> absolute path), ``durees`` (seconds per
         step) and ``memoire_mo`` (peak resident memory of the worker and its kernel).
     """
+    return in_render_thread(_render, task)
+
+
+def synthesis_job(task: Mapping[str, Any]) -> dict:
+    """Render the national synthesis (``synthese-nationale.html`` / ``.pdf``)."""
+    return in_render_thread(_synthesis, task)
+
+
+def in_render_thread(func: Callable[..., dict], *args: Any) -> dict:
+    """Run ``func(*args)`` in this process's render thread and wait for it."""
+    global _RENDER_THREAD
+    with _RENDER_THREAD_LOCK:
+        if _RENDER_THREAD is None:
+            _RENDER_THREAD = ThreadPoolExecutor(1, thread_name_prefix="snppe-rendu")
+        executor = _RENDER_THREAD
+    return executor.submit(func, *args).result()
+
+
+def _render(task: Mapping[str, Any]) -> dict:
     from . import render
 
     if task.get("noyau_chaud", True):
@@ -176,8 +200,7 @@ def render_job(task: Mapping[str, Any]) -> dict:
     others = list(task.get("autres") or ())
     if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
         kwargs["autres_classeurs"] = others
-    with _RENDER_LOCK:
-        result = render.render_report(task["principal"], **kwargs)
+    result = render.render_report(task["principal"], **kwargs)
     if result.collectivite.code != expected["code"]:
         raise RenderError(
             f"le rapport a été produit pour {result.collectivite.nom} "
@@ -193,8 +216,7 @@ def render_job(task: Mapping[str, Any]) -> dict:
     }
 
 
-def synthesis_job(task: Mapping[str, Any]) -> dict:
-    """Render the national synthesis (``synthese-nationale.html`` / ``.pdf``)."""
+def _synthesis(task: Mapping[str, Any]) -> dict:
     from .synthesis import render_synthesis
 
     if task.get("noyau_chaud", True):
@@ -203,10 +225,9 @@ def synthesis_job(task: Mapping[str, Any]) -> dict:
         _batch_kernel.install()
     started = time.perf_counter()
     out_dir = Path(task["out_dir"]).resolve()
-    with _RENDER_LOCK:
-        outputs = render_synthesis(
-            Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
-        )
+    outputs = render_synthesis(
+        Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
+    )
     return {
         "statut": "ok",
         "sorties": {k: str(_inside(Path(p), out_dir)) for k, p in outputs.items()},

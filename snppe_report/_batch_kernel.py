@@ -26,6 +26,7 @@ stops an orphaned kernel if the worker is killed.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -42,14 +43,14 @@ log = logging.getLogger(__name__)
 #: Reports run in one kernel before it is replaced.
 MAX_RUNS = 40
 
+# chdir first: the previous job's folder is gone, and %reset needs a valid cwd.
 _PREAMBLE = """\
-%reset -f
 import os as _snppe_os, sys as _snppe_sys
+_snppe_os.chdir({cwd!r})
 if "matplotlib.pyplot" in _snppe_sys.modules:
     _snppe_sys.modules["matplotlib.pyplot"].close("all")
-_snppe_os.chdir({cwd!r})
+%reset -f
 get_ipython().execution_count = 1
-del _snppe_os, _snppe_sys
 """
 
 _local = threading.local()
@@ -60,6 +61,10 @@ _installed = False
 
 class WarmKernel:
     """A kernel manager and its client, kept alive across notebooks.
+
+    Every asynchronous call goes through the event loop of the thread that started
+    the kernel (the loop nbclient itself uses there), so the client's sockets always
+    live in one loop. :meth:`shutdown` may be called from any thread.
 
     Parameters
     ----------
@@ -74,6 +79,7 @@ class WarmKernel:
         self.max_runs = max_runs
         self.km: Any = None
         self.kc: Any = None
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.runs = 0
         self.started = 0
         self._sockets: str | None = None
@@ -81,48 +87,56 @@ class WarmKernel:
     # -- lifecycle -------------------------------------------------------------------
     def ensure(self, kernel_name: str, startup_timeout: float = 60) -> None:
         """Start the kernel unless a healthy one of that name is already running."""
-        from jupyter_core.utils import run_sync
+        from jupyter_core.utils import ensure_event_loop
 
+        self.loop = ensure_event_loop()  # this thread's loop, shared with nbclient
         if self.km is not None and (
             kernel_name != self.kernel_name
             or self.runs >= self.max_runs
-            or not run_sync(self.km.is_alive)()
+            or not self._run(self.km.is_alive())
         ):
             self.shutdown()
         if self.km is not None:
             return
         from jupyter_client.manager import AsyncKernelManager
 
-        self.kernel_name = kernel_name
         # IPC sockets in a private folder: no TCP port, no clear-text warning, and
         # nothing left in the job's working folder.
         self._sockets = tempfile.mkdtemp(prefix="snppe-noyau-")
-        km = AsyncKernelManager(
+        self.kernel_name = kernel_name
+        self.km = AsyncKernelManager(
             kernel_name=kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
         )
-        run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
-        self.km, self.kc, self.runs = km, km.client(), 0
-        self.kc.start_channels()
         try:
-            run_sync(self.kc.wait_for_ready)(timeout=startup_timeout)
+            self._run(self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"]))
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self._run(self.kc.wait_for_ready(timeout=startup_timeout))
         except Exception:
             self.shutdown()
             raise
+        self.runs = 0
         self.started += 1
         log.info("noyau %s démarré (pid %s)", kernel_name, self.pid)
 
     def prepare(self, cwd: str | os.PathLike[str], timeout: float = 60) -> None:
         """Reset the namespace and move the kernel into ``cwd`` (silently)."""
-        from jupyter_core.utils import run_sync
-
         code = _PREAMBLE.format(cwd=str(Path(cwd).resolve()))
-        reply = run_sync(self._execute_silent)(code, timeout)
-        if reply["content"].get("status") != "ok":
-            content = reply["content"]
+        content = self._run(self._execute_silent(code, timeout))["content"]
+        if content.get("status") != "ok":
             raise RuntimeError(
                 f"préparation du noyau impossible : {content.get('ename')}: {content.get('evalue')}"
             )
         self.runs += 1
+
+    def release(self) -> None:
+        """Move the kernel out of the job's folder, which is about to be deleted."""
+        if self.kc is None or self._sockets is None:
+            return
+        try:
+            self._run(self._execute_silent(f"import os; os.chdir({self._sockets!r})", 10))
+        except Exception as exc:  # the next prepare() moves it anyway
+            log.debug("noyau non déplacé : %s", exc)
 
     async def _execute_silent(self, code: str, timeout: float) -> dict:
         msg_id = self.kc.execute(code, silent=True, store_history=False)
@@ -131,10 +145,14 @@ class WarmKernel:
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 
-    def shutdown(self) -> None:
-        """Stop the client channels and the kernel process (idempotent)."""
-        from jupyter_core.utils import run_sync
+    def shutdown(self, close_loop: bool = False) -> None:
+        """Stop the client channels and the kernel process (idempotent).
 
+        Parameters
+        ----------
+        close_loop : bool
+            Also close the event loop (final shutdown; the loop is not running then).
+        """
         km, kc = self.km, self.kc
         self.km = self.kc = None
         if kc is not None:
@@ -144,16 +162,34 @@ class WarmKernel:
                 log.debug("arrêt des canaux : %s", exc)
         if km is not None:
             try:
-                run_sync(km.shutdown_kernel)(now=False)
+                self._run(km.shutdown_kernel(now=False))
             except Exception as exc:  # pragma: no cover - best effort
                 log.warning("arrêt du noyau : %s", exc)
                 try:
-                    run_sync(km.shutdown_kernel)(now=True)
+                    self._run(km.shutdown_kernel(now=True))
                 except Exception:
                     pass
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+        if close_loop and self.loop is not None and not self.loop.is_running():
+            self.loop.close()
+            self.loop = None
+
+    def _run(self, coro: Any) -> Any:
+        """Run ``coro`` to completion on the kernel's loop, from whatever thread."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            from jupyter_core.utils import ensure_event_loop
+
+            loop = self.loop = ensure_event_loop()
+        if not loop.is_running():
+            return loop.run_until_complete(coro)
+        if _running_loop() is loop:  # called from inside a running loop (Jupyter)
+            from jupyter_core.utils import run_sync
+
+            return run_sync(_awaited)(coro)  # as nbclient does in that case
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(120)
 
     @property
     def pid(self) -> int | None:
@@ -163,9 +199,20 @@ class WarmKernel:
         return getattr(process, "pid", None)
 
 
+async def _awaited(coro: Any) -> Any:
+    return await coro
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def _kernel_for_thread() -> WarmKernel:
     kernel = getattr(_local, "kernel", None)
-    if kernel is None:
+    if kernel is None or kernel not in _all_kernels:  # first use, or after shutdown()
         kernel = WarmKernel()
         _local.kernel = kernel
         with _lock:
@@ -211,7 +258,10 @@ def _engine_class():
             )
             client = PapermillNotebookClient(nb_man, **final)
             client.kc = kernel.kc  # reuse the open channels: nothing to start, nothing to leak
-            return client.execute()
+            try:
+                return client.execute()
+            finally:
+                kernel.release()
 
     return _WarmEngine
 
@@ -241,14 +291,24 @@ def install() -> None:
 
 
 def shutdown() -> int:
-    """Shut down every warm kernel of this process; return how many were running."""
+    """Shut down every warm kernel of this process; return how many were running.
+
+    Safe from any thread, including one running an event loop (a Dask worker's
+    ``client.run``): the kernels are stopped from a helper thread, on their own loops,
+    which are then closed.
+    """
     with _lock:
         kernels = list(_all_kernels)
-    running = 0
-    for kernel in kernels:
-        if kernel.km is not None:
-            running += 1
-        kernel.shutdown()
+        _all_kernels.clear()
+    running = sum(k.km is not None for k in kernels)
+
+    def stop() -> None:
+        for kernel in kernels:
+            kernel.shutdown(close_loop=True)
+
+    helper = threading.Thread(target=stop, name="snppe-arret-noyaux")
+    helper.start()
+    helper.join(120)
     return running
 
 

@@ -267,8 +267,25 @@ def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]])
         failures = [*failures, {"fichier": "synthèse nationale", **synthese}]
     template = _environment().get_template("index.html.j2")
     return template.render(
-        m=manifest, lignes=rows, ratios=ratios, echecs=failures, mots=_STATUS_WORDS
+        m=manifest,
+        lignes=rows,
+        ratios=ratios,
+        echecs=failures,
+        mots=_STATUS_WORDS,
+        date=_when(manifest.get("genere_le")),
     )
+
+
+def _when(stamp: str | None) -> str:
+    """'2026-11-22T22:39:05+01:00' -> '22 novembre 2026 à 22 h 39'."""
+    from datetime import datetime
+
+    from .formatting import format_date
+
+    if not stamp:
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    return f"{format_date(moment)} à {moment.hour} h {moment.minute:02d}"
 
 
 def write_index(path: Path, html: str) -> None:

@@ -23,6 +23,10 @@ from snppe_report.exceptions import InputError, ParameterError, UnreadableWorkbo
 from snppe_report.output import atomic_path
 from snppe_report.table import COLUMNS, INTERNAL, Extraction
 
+DATA = Path(__file__).resolve().parents[1] / "data"
+EXAMPLE_2023 = DATA / "68-haut-rhin-tdb-snppe-2023.xlsx"
+EXAMPLE_2021 = DATA / "tdb-snppe-2021-departement-non-nomme.xlsx"
+
 # -- fake jobs ------------------------------------------------------------------------------
 
 
@@ -371,3 +375,106 @@ def test_dask_unreachable_scheduler(lot, monkeypatch):
     src, out = lot
     with pytest.raises(ParameterError, match="injoignable"):
         run(src, out, executor="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_synthesis_failure_is_reported(lot):
+    src, out = lot
+    jobs = _batch_jobs.JobSet(extract=fake_extract, render=fake_render, synthesis=fake_render)
+    result = run(src, out, job_set=jobs)
+    assert result.manifest["synthese"]["statut"] == "echec"
+    assert "synthèse nationale" in [f["fichier"] for f in result.failures]
+    assert "Synthèse nationale : échec" in (out / "index.html").read_text()
+
+
+def test_progress_lines(lot):
+    src, out = lot
+    lines = []
+    run(src, out, progress=lambda step, done, total, line: lines.append((step, line)))
+    assert (
+        "lecture",
+        "[3/3] casse.xlsx : échec : fichier « casse.xlsx » : ce fichier n'est "
+        "pas un classeur Excel ou LibreOffice lisible",
+    ) in lines or any("casse.xlsx : échec" in line for _, line in lines)
+    reports = [line for step, line in lines if step == "rapports"]
+    assert len(reports) == 2 and all("rapport produit en" in line for line in reports)
+
+
+def test_find_workbooks_skips_outputs_locks_and_hidden(tmp_path):
+    for name in (
+        "a.xlsx",
+        "sous/b.ODS",
+        "~$a.xlsx",
+        ".cache/c.xlsx",
+        "notes.txt",
+        "sortie/consolide.xlsx",
+    ):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = batch.find_workbooks(tmp_path, exclude=(tmp_path / "sortie").resolve())
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.xlsx", "sous/b.ODS"]
+
+
+# -- end to end: real workbooks, real kernels ---------------------------------------------
+
+
+def _kernels() -> list:
+    psutil = pytest.importorskip("psutil")
+    return [
+        p for p in psutil.Process().children(recursive=True) if "ipykernel" in " ".join(p.cmdline())
+    ]
+
+
+@pytest.mark.slow
+def test_end_to_end_real_reports(tmp_path):
+    """Examples of data/: Haut-Rhin 2023 + a 2021 workbook filed as Haut-Rhin (one
+    series over both years) and as Jura, plus a broken file; two workers."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "68-haut-rhin-2023.xlsx").write_bytes(EXAMPLE_2023.read_bytes())
+    (src / "68-haut-rhin-2021.xlsx").write_bytes(EXAMPLE_2021.read_bytes())
+    (src / "39-jura-2021.xlsx").write_bytes(EXAMPLE_2021.read_bytes())
+    (src / "casse.xlsx").write_bytes(b"PK\x03\x04tronque")
+    result = batch.run_batch(src, out_dir=out, formats=("html",), jobs=2, progress=False)
+    statuses = {e["fichier"]: e["statut"] for e in result.entries}
+    assert statuses == {
+        "68-haut-rhin-2023.xlsx": "ok",
+        "68-haut-rhin-2021.xlsx": "ok",
+        "39-jura-2021.xlsx": "ok",
+        "casse.xlsx": "echec",
+    }
+    haut_rhin = _entry(result, "68-haut-rhin-2023.xlsx")
+    assert haut_rhin["role"] == "principal" and haut_rhin["revisions"]
+    html = (out / haut_rhin["sorties"]["html"]).read_text()
+    assert "Haut-Rhin" in html and "<script" not in html
+    assert "Jura" in (out / "39-jura" / "rapport-2021.html").read_text()
+    assert haut_rhin["memoire_mo"]["processus"] < 500
+    consolidated = pd.read_parquet(out / "consolide.parquet")
+    assert {"68", "39"} == set(consolidated["departement"])
+    assert not _kernels()  # every kernel shut down with its worker
+
+    stamp = (out / haut_rhin["sorties"]["html"]).stat().st_mtime_ns
+    again = batch.run_batch(src, out_dir=out, formats=("html",), jobs=2, progress=False)
+    assert _entry(again, "39-jura-2021.xlsx")["statut"] == "inchange"
+    assert (out / haut_rhin["sorties"]["html"]).stat().st_mtime_ns == stamp
+
+
+@pytest.mark.slow
+def test_dask_real_report(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "68.xlsx").write_bytes(EXAMPLE_2023.read_bytes())
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = batch.run_batch(
+            src,
+            out_dir=tmp_path / "out",
+            formats=("html",),
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            progress=False,
+        )
+        assert not _kernels()  # shut down on the workers at the end of the batch
+    assert _entry(result, "68.xlsx")["statut"] == "ok"
+    assert (tmp_path / "out" / "68-haut-rhin" / "rapport-2023.html").is_file()
