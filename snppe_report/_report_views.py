@@ -319,7 +319,6 @@ def _chart(rec: dict, index: dict[tuple, Cellule], number_: int) -> Graphique | 
         unite=unite,
         cible_nationale=nationale,
         key=f"{rec['indicateur_id']}-{number_}",
-        format_tick=(lambda v: format_percent(v, None)) if unite == "pourcentage" else None,
     )
     label = clean_text(rec["indicateur"])
     return Graphique(

@@ -23,6 +23,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from .formatting import format_number, format_percent
+
 __all__ = ["trajectory_svg", "svg_data_uri", "PALETTE", "LEGEND"]
 
 #: Sober publication palette (shared with the report CSS).
@@ -87,7 +89,8 @@ def trajectory_svg(
         element ids, so several charts inlined in one page never share an id and
         the output is byte-for-byte reproducible.
     format_tick : callable, optional
-        French formatter for y tick labels; defaults to a plain French format.
+        Formatter of the y tick labels; defaults to :mod:`snppe_report.formatting`
+        (``20 %``, ``1 000``, ``0,5``).
     width, height : float
         Size in inches: about the printed size (half an A4 text width), so that
         the 7-point text prints at 7 points.
@@ -162,14 +165,11 @@ def _style_axes(ax, real, goals, nationale, unite, format_tick) -> None:
 
 
 def _number_tick(value: float) -> str:
-    text = f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
-    return text.replace(",", "\u202f").replace(".", ",")
+    return format_number(value, 0 if abs(value) >= 10 or value == int(value) else 1)
 
 
 def _percent_tick(value: float) -> str:
-    pct = value * 100
-    text = f"{pct:.0f}" if abs(pct - round(pct)) < 1e-9 else f"{pct:.1f}".replace(".", ",")
-    return f"{text}\u202f%"
+    return format_percent(value, None)
 
 
 def _strip_prolog(svg: str) -> str:

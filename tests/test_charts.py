@@ -45,7 +45,13 @@ def test_deterministic_and_salted_by_key():
 
 def test_french_percent_ticks_by_default():
     svg = charts.trajectory_svg(**EPP, key="epp")
-    assert "20\u202f%" in svg and "." not in _tick_texts(svg)
+    assert ">20 %</text>" in svg and "." not in _tick_texts(svg)
+
+
+def test_french_number_ticks():
+    svg = charts.trajectory_svg(valeurs={2019: 940.0, 2022: 997.5}, cibles={2023: 1000.0},
+                                unite="heures", key="psy")  # fmt: skip
+    assert ">1 000</text>" in svg
 
 
 def test_custom_tick_formatter_is_used():

@@ -104,16 +104,20 @@ def test_html_is_a_self_contained_french_page(rendered, key):
     assert f"<title>Rapport SNPPE {rendered[key].annee}" in html
 
 
-def test_html_escapes_workbook_markup(tmp_path):
-    """A cell holding <script> goes through report, nbconvert and WeasyPrint as text."""
+def test_fictive_workbook_with_markup(tmp_path):
+    """A cell holding <script> goes through report, nbconvert and WeasyPrint as text;
+    fictive data are flagged on every page of the PDF."""
     from .test_report import MERGES, ROWS, SCRIPT, build_dashboard
 
-    path = build_dashboard(tmp_path / "68-injection.xlsx", ROWS, merges=MERGES)
+    rows = [["TABLEAU DE BORD SNPPE — DONNÉES FICTIVES"], *ROWS[1:]]
+    path = build_dashboard(tmp_path / "68-injection.xlsx", rows, merges=MERGES)
     html = render.notebook_to_html(_fake_executed(report.build_report(extract(path))))
     assert SCRIPT not in html and "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    _, text = _pdf_text(render.html_to_pdf(html, tmp_path / "injection.pdf"))
-    assert "alert(1)" in text
+    reader = pypdf.PdfReader(render.html_to_pdf(html, tmp_path / "injection.pdf"))
+    pages = [page.extract_text() for page in reader.pages]
+    assert any("alert(1)" in text for text in pages)
+    assert all("DONNÉES FICTIVES" in text for text in pages)
 
 
 # -- PDF ----------------------------------------------------------------------------------
