@@ -29,8 +29,10 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import random
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -110,7 +112,9 @@ def demo_layouts(count: int = 101, seed: int = 2026) -> list[tuple[Collectivite,
     return [(d, year[d.code]) for d in everyone if d.code in chosen]
 
 
-def write_demo_workbooks(out_dir: str | Path, count: int = 101, seed: int = 2026) -> list[Path]:
+def write_demo_workbooks(
+    out_dir: str | Path, count: int = 101, seed: int = 2026, jobs: int | None = None
+) -> list[Path]:
     """Write fictive dashboards, one per département.
 
     Parameters
@@ -121,7 +125,10 @@ def write_demo_workbooks(out_dir: str | Path, count: int = 101, seed: int = 2026
         Number of départements (1 to 101); a subset keeps both layouts.
     seed : int
         Random seed: the same seed writes the same workbooks (a département's content
-        does not depend on ``count``).
+        does not depend on ``count``, nor on ``jobs``).
+    jobs : int, optional
+        Worker processes writing workbooks at the same time (default: the number of
+        cores, at most 4, and none for fewer than 20 workbooks).
 
     Returns
     -------
@@ -134,18 +141,36 @@ def write_demo_workbooks(out_dir: str | Path, count: int = 101, seed: int = 2026
     ParameterError
         When ``count`` is not between 1 and 101.
     """
-    from .writer import write_workbook
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for collectivite, annee in demo_layouts(count, seed):
-        spec = build_demo_workbook(collectivite, annee, seed)
-        path = out / f"{collectivite.slug}-tdb-snppe-{annee}-fictif.xlsx"
-        write_workbook(spec, path)
-        paths.append(path)
+    tasks = [
+        (c.code, annee, seed, str(out / f"{c.slug}-tdb-snppe-{annee}-fictif.xlsx"))
+        for c, annee in demo_layouts(count, seed)
+    ]
+    if jobs is None:
+        workers = min(os.cpu_count() or 1, _MAX_JOBS, len(tasks) // _PER_JOB or 1)
+    else:
+        workers = max(1, min(jobs, len(tasks)))
+    if workers <= 1:
+        paths = [_write_one(task) for task in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            paths = list(pool.map(_write_one, tasks, chunksize=4))
     log.info("%d classeurs fictifs écrits dans %s", len(paths), out)
     return paths
+
+
+_MAX_JOBS = 4
+_PER_JOB = 10  # below ten workbooks per worker, starting processes does not pay
+
+
+def _write_one(task: tuple[str, int, int, str]) -> Path:
+    """Build and write one workbook (runs in a worker process)."""
+    from .collectivites import get_collectivite
+    from .writer import write_workbook
+
+    code, annee, seed, path = task
+    return write_workbook(build_demo_workbook(get_collectivite(code), annee, seed), path)
 
 
 def build_demo_workbook(collectivite: Collectivite, annee: int, seed: int = 2026):
