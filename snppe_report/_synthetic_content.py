@@ -8,6 +8,7 @@ collectivités type them (numbers, texts, formulas, codes), with the slips of
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -191,13 +192,15 @@ class _Figures:
         }
 
     def _rates(self, ratio_id: str) -> dict[int, float]:
+        """Yearly rates: a drift of the odds, so high rates approach 100 % smoothly."""
         a, b = _PROFILES[ratio_id]
-        rate = self.rng.betavariate(a, b)
-        growth = self.rng.uniform(0.97, 1.25)
+        odds = _odds(min(0.97, self.rng.betavariate(a, b)))
+        drift = math.exp(self.rng.uniform(-0.05, 0.3))
         out = {}
         for year in _LEVEL_YEARS:
-            dip = self.rng.uniform(0.6, 0.95) if year == 2020 else 1.0
-            out[year] = min(0.99, rate * growth ** (year - 2019) * dip)
+            dip = self.rng.uniform(0.6, 0.95) if year == 2020 else 1.0  # COVID
+            value = odds * drift ** (year - 2019) * dip
+            out[year] = value / (1 + value)
         return out
 
     def _ratio(self, ratio_id: str, numerator: str, denominator: str) -> None:
@@ -223,6 +226,10 @@ class _Figures:
 
 
 # --------------------------------------------------------------------------- cells
+
+
+def _odds(rate: float) -> float:
+    return rate / (1 - rate)
 
 
 def _cat():
