@@ -173,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbeux else logging.WARNING,
         format="%(levelname)s %(message)s",
     )
+    if not args.verbeux:
+        # WeasyPrint reports the screen-only CSS it skips in print; not for the user
+        for noisy in ("weasyprint", "fontTools"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return _COMMANDS[args.commande](args)
     except SnppeError as err:
