@@ -65,7 +65,6 @@ NOTEBOOK = _ROOT / "notebooks" / "synthese_nationale.ipynb"
 STEM = "synthese-nationale"
 #: Objectives a collectivité may leave aside (optional): counted only when reported.
 OPTIONAL_OBJECTIVES = ("retour-domicile",)
-_TOLERANCE_POINTS = 0.1  # as indicators' ``tolerance_ratio_points``
 _MISSING_CODES = ("ND", "NC")
 
 
@@ -277,7 +276,7 @@ def latest_ratios(rows: pd.DataFrame, annee: int | None = None) -> pd.DataFrame:
     out["valeur"] = out["declare"].where(out["declare"].notna(), out["calcule"])
     out["est_calcule"] = out["declare"].isna() & out["calcule"].notna()
     gap = (out["declare"] - out["calcule"]).abs() * 100
-    tolerance = out["brut"].map(_half_unit_points) + _TOLERANCE_POINTS
+    tolerance = out["brut"].map(_half_unit_points) + _tolerance_points()
     out["coherent"] = (gap <= tolerance).astype(object).where(gap.notna(), None)
     out = out.dropna(subset=["valeur"])
     columns = ["departement", "indicateur_id", "annee", "declare", "numerateur",
@@ -388,6 +387,13 @@ def _pick(frame: pd.DataFrame, ident: str, unite: str, name: str, with_brut: boo
 
 
 _DECIMALS = re.compile(r"\d+(?:[,.](\d+))?")
+
+
+def _tolerance_points() -> float:
+    """The report's tolerance (``status_rules.yaml``), so both judge ratios alike."""
+    from .indicators import rules
+
+    return float(rules()["controles"]["tolerance_ratio_points"])
 
 
 def _half_unit_points(brut: object) -> float:
@@ -569,6 +575,7 @@ def _template():
     env.globals.update(
         isnan=lambda v: v is None or (isinstance(v, float) and math.isnan(v)),
         catalogue_label=lambda ident: load_catalogue().get(ident).label,
+        tolerance=_tolerance_points,
     )
     return env.get_template("synthese-nationale.html.j2")
 
