@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 
@@ -183,7 +184,7 @@ def test_notebook_is_committed_without_outputs_and_is_thin():
 
 
 @pytest.mark.slow
-def test_notebook_renders_a_small_fictive_batch(tmp_path):
+def test_notebook_renders_a_small_fictive_batch(tmp_path, caplog):
     from pypdf import PdfReader
 
     from snppe_report.synthetic import write_demo_workbooks
@@ -204,7 +205,9 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path):
     pd.concat(frames, ignore_index=True).to_parquet(consolide)
     manifest = {"fictif": True, "annee": None, "entrees": entries}
     out = tmp_path / "lot"
-    published = render_synthesis(consolide, manifest, out)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        published = render_synthesis(consolide, manifest, out)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
     assert set(published) == {"html", "pdf"}
     assert published["html"] == out / "synthese-nationale.html"
     html = published["html"].read_text(encoding="utf-8")
