@@ -64,6 +64,37 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _add_render_options(p: argparse.ArgumentParser, default_out: str) -> None:
+    """--annee, --format and -o, shared by report and batch."""
+    p.add_argument("--annee", type=_year, help="année du rapport (défaut : la plus récente)")
+    p.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("html", "pdf"),
+        help="html, pdf ou html,pdf (défaut)",
+    )
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        default=Path(default_out),
+        metavar="DOSSIER",
+        help=f"dossier de sortie (défaut : {default_out})",
+    )
+
+
+def _add_inputs(p: argparse.ArgumentParser, several: bool = True) -> None:
+    """The workbook argument(s) and --departement."""
+    if several:
+        p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
+    else:
+        p.add_argument("classeur", type=Path, metavar="CLASSEUR")
+    p.add_argument(
+        "--departement", help="code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (French help)."""
     parser = argparse.ArgumentParser(
@@ -74,14 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbeux", action="store_true", help="afficher le détail")
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", required=True)
 
-    dep_help = "code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection"
     p = sub.add_parser(
         "extract",
         help="extraire la table des indicateurs (CSV, XLSX, Parquet)",
         description="Écrit une ligne par cellule de valeur non vide.",
     )
-    p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
-    p.add_argument("--departement", help=dep_help)
+    _add_inputs(p)
     p.add_argument(
         "-o",
         "--sortie",
@@ -95,50 +124,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="contrôler la complétude et la cohérence",
         description="Affiche les constats avec leurs cellules.",
     )
-    p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
-    p.add_argument("--departement", help=dep_help)
+    _add_inputs(p)
     p.add_argument(
         "--strict", action="store_true", help="code de sortie 1 dès qu'un constat est trouvé"
     )
 
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
-    p.add_argument("classeur", type=Path, metavar="CLASSEUR")
-    p.add_argument("--departement", help=dep_help)
-    p.add_argument("--annee", type=_year, help="année du rapport (défaut : la plus récente)")
-    p.add_argument(
-        "--format",
-        dest="formats",
-        type=_formats,
-        default=("html", "pdf"),
-        help="html, pdf ou html,pdf (défaut)",
-    )
-    p.add_argument(
-        "-o",
-        "--sortie",
-        type=Path,
-        default=Path("build/rapports"),
-        metavar="DOSSIER",
-        help="dossier de sortie (défaut : build/rapports)",
-    )
+    _add_inputs(p, several=False)
+    _add_render_options(p, "build/rapports")
 
     p = sub.add_parser("batch", help="tous les rapports d'un dossier, index et synthèse")
     p.add_argument("dossier", type=Path, metavar="DOSSIER_CLASSEURS")
-    p.add_argument("--annee", type=_year, help="année des rapports")
-    p.add_argument(
-        "--format",
-        dest="formats",
-        type=_formats,
-        default=("html", "pdf"),
-        help="html, pdf ou html,pdf (défaut)",
-    )
-    p.add_argument(
-        "-o",
-        "--sortie",
-        type=Path,
-        default=Path("build/lot"),
-        metavar="DOSSIER",
-        help="dossier de sortie (défaut : build/lot)",
-    )
+    _add_render_options(p, "build/lot")
     p.add_argument(
         "-j",
         "--jobs",
