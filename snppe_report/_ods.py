@@ -18,7 +18,7 @@ from pathlib import Path
 from defusedxml.ElementTree import iterparse
 
 from .exceptions import UnreadableWorkbookError, UnsafeWorkbookError
-from .workbook import Cell, Sheet, is_grey_rgb
+from .workbook import Cell, Sheet, cap_text, is_grey_rgb
 
 NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
@@ -258,6 +258,8 @@ def _cell(el, row: int, col: int, table: dict, styles: dict) -> None:
     if spans != (1, 1):
         table["merged"].append((row, col, row + spans[0] - 1, col + spans[1] - 1))
     value, fmt = _value(el, style.get("format", "General"))
+    if isinstance(value, str):
+        value = cap_text(value)
     formula = el.get(_q("table", "formula"))
     missing = formula if formula and value is None else None
     if value is None and missing is None:

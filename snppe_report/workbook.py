@@ -45,6 +45,8 @@ LIMITS = {
     "cells": 100_000,  # cells (and shared strings) in the whole workbook
     "merged_cells": 1_000_000,  # cells covered by merged ranges, in the whole workbook
     "sheet_area": 2_000_000,  # rows x columns spanned by one sheet's non-empty cells
+    "cell_chars": 32_767,  # one cell's text (Excel's own maximum): longer is cut
+    "text_chars": 300_000,  # all cell texts of the workbook (a real one holds ~30 000)
 }
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -181,7 +183,7 @@ def read_workbook(path: str | Path) -> Workbook:
         else:
             formulas = _scan_xlsx(archive, path)
             sheets, props = _read_xlsx(path, formulas)
-        _check_areas(sheets, path)
+        _check_sheets(sheets, path)
     except DefusedXmlException as exc:
         raise UnsafeWorkbookError(
             "le classeur contient du XML dangereux (déclaration d'entités) : lecture refusée.",
@@ -322,9 +324,23 @@ def _check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
             continue  # a broken part is reported by the reader that needs it
 
 
-def _check_areas(sheets: list[Sheet], path: Path) -> None:
-    """Refuse a sheet whose non-empty cells span an absurd rectangle (a stray cell in
-    XFD1048576): every later step walks a sheet's rows and columns."""
+def cap_text(text: str) -> str:
+    """A cell text cut to ``LIMITS["cell_chars"]`` (ending with "…" when cut)."""
+    limit = LIMITS["cell_chars"]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _check_sheets(sheets: list[Sheet], path: Path) -> None:
+    """Refuse absurd sheets: non-empty cells spanning a huge rectangle (a stray cell in
+    XFD1048576), since every later step walks a sheet's rows and columns; or megabytes
+    of text, which every later step normalises and parses character by character."""
+    text = sum(len(c.value) for s in sheets for c in s.cells.values() if isinstance(c.value, str))
+    if text > LIMITS["text_chars"]:
+        raise UnsafeWorkbookError(
+            f"le classeur contient {text:,} caractères de texte (limite de sécurité "
+            f"{LIMITS['text_chars']:,}) : ce n'est pas un tableau de bord SNPPE.".replace(",", " "),
+            file=path,
+        )
     for sheet in sheets:
         if sheet.max_row * sheet.max_col > LIMITS["sheet_area"]:
             far = max(sheet.cells, key=lambda rc: rc[0] * rc[1])
@@ -501,7 +517,7 @@ def _xlsx_sheet(ws, missing: dict[tuple[int, int], str]) -> Sheet:
     cells: dict[tuple[int, int], Cell] = {}
     # the stored cells only: ws.iter_rows() would create every cell of the bounding box
     for key, c in sorted(ws._cells.items()):
-        value = c.value
+        value = cap_text(c.value) if isinstance(c.value, str) else c.value
         formula = missing.get(key)
         if value is None and formula is None:
             continue

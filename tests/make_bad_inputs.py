@@ -578,6 +578,22 @@ def _far_cell(wb, ws) -> None:
     ws["XFD1048576"] = "x"  # a stray cell: the sheet now spans 17 billion positions
 
 
+def _huge_texts(path: Path) -> Path:
+    """Two 5 MB texts in a 23 kB file (Excel stops at 32 767 characters per cell)."""
+    rows = _table_rows()
+    rows[5] = [None, None, "Nombre de naissances " + "très longues " * 400_000, 7688, 7500]
+    rows[7] = [None, None, "Taux d'IP", "44,52% " + "commentaire " * 400_000]
+    return _write_zip(path, _xlsx_parts(_sheet_xml(rows)))
+
+
+def _many_texts(path: Path) -> Path:
+    """40 rows of 32 000-character texts: 1.3 million characters, each cell legal."""
+    rows = _table_rows()
+    for i in range(40):
+        rows.append([None, None, f"Indicateur {i} " + "long " * 6400, 1])
+    return _write_zip(path, _xlsx_parts(_sheet_xml(rows)))
+
+
 def _broken_sheet_xml(path: Path) -> Path:
     sheet = _sheet_xml(_table_rows())
     return _write_zip(path, _xlsx_parts(sheet[: len(sheet) // 2]))
@@ -742,6 +758,7 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     files["cellule_lointaine"] = _dashboard(folder / "68-lointaine.xlsx", edit=_far_cell)
     files["ods_imbrication"] = _ods_nested(folder / "68-imbrication.ods")
     files["xml_casse"] = _broken_sheet_xml(folder / "68-xml-casse.xlsx")
+    files["textes_innombrables"] = _many_texts(folder / "68-textes.xlsx")
     files["ods_repetition_invalide"] = _ods(
         folder / "68-repetition-invalide.ods",
         extra_rows='<table:table-row table:number-rows-repeated="beaucoup"/>',
@@ -766,6 +783,7 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     files["feuille_traversee"] = _dashboard(folder / "68-feuille.xlsx", sheet="..%2F..%2Fetc")
     files["ods_bon"] = _ods(folder / "68-haut-rhin.ods")
+    files["texte_geant"] = _huge_texts(folder / "68-texte-geant.xlsx")
     return files
 
 
