@@ -5,8 +5,8 @@
 1. validate the notebook parameters (an unknown or mistyped one stops here, before
    any kernel starts: papermill itself only warns, papermill #818);
 2. extract the workbook once in this process, only to learn the collectivité and the
-   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``
-   (in a background thread, while step 3 runs: the parent would otherwise wait idle);
+   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``;
+   an unreadable workbook stops here too, with its file, sheet and cell, and no kernel;
 3. execute the notebook with papermill in a private working folder (one per job:
    parallel renders never share a file);
 4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
@@ -31,9 +31,9 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -116,9 +116,9 @@ def render_report(
 ) -> ReportResult:
     """Render the annual report of one workbook to HTML and PDF.
 
-    The parent's extraction (step 2) and the import of nbconvert and WeasyPrint run in
-    background threads while the kernel executes the notebook (step 3): the parent
-    would otherwise sit idle waiting for the kernel.
+    A workbook error is raised by the parent's extraction (step 2), with its cell,
+    before any kernel starts. nbconvert and WeasyPrint are imported in a background
+    thread while the kernel executes the notebook: the parent would otherwise wait idle.
 
     Parameters
     ----------
@@ -156,26 +156,23 @@ def render_report(
     parameters = validate_parameters(
         NOTEBOOK, {"workbook": str(path), "departement": departement, "annee": annee}
     )
-    with (
-        ThreadPoolExecutor(max_workers=2, thread_name_prefix="snppe-rendu") as pool,
-        tempfile.TemporaryDirectory(prefix="snppe-rapport-") as tmp,
-    ):
-        target = pool.submit(_resolve, path, departement, annee)
-        pool.submit(_preload, wanted)
+    collectivite, year, extraction = _resolve(path, departement, annee)
+    dest, stem = root / collectivite.slug, f"rapport-{year}"
+    preloading = _preload_in_background(wanted) if wanted else None
+    with tempfile.TemporaryDirectory(prefix="snppe-rapport-") as tmp:
         work = Path(tmp)
-        try:
-            nb, durations = execute_notebook(
-                NOTEBOOK, parameters, workdir=work, kernel_name=kernel_name
-            )
-        except SnppeError:
-            collectivite, year, _ = target.result()  # a workbook error surfaces here first
-            keep_failure(work / EXECUTED, root / collectivite.slug / f"rapport-{year}.echec.ipynb")
-            raise
-        collectivite, year, durations["extraction"] = target.result()
-        dest, stem = root / collectivite.slug, f"rapport-{year}"
+        nb, durations = execute_notebook(
+            NOTEBOOK,
+            parameters,
+            workdir=work,
+            kernel_name=kernel_name,
+            failed_path=dest / f"{stem}.echec.ipynb",
+        )
+        durations["extraction"] = extraction
         staged = {"ipynb": work / f"{stem}.ipynb"}
         _write_notebook(nb, staged["ipynb"])
         if wanted:
+            preloading.join()  # type: ignore[union-attr]  # Pango is not used by two threads
             title = f"Rapport SNPPE {year} — {collectivite.nom}"
             html, durations["html"] = _timed(notebook_to_html, nb, title=title)
             if "html" in wanted:
@@ -417,14 +414,26 @@ def _drop_streams(nb: NotebookNode) -> None:
         cell["outputs"] = kept
 
 
-def _preload(wanted: tuple[str, ...]) -> None:
-    """Import and warm up the converters while the kernel runs (background thread)."""
-    if wanted:
-        _exporter()
-    if "pdf" in wanted:
-        import weasyprint
+def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
+    """Import the converters in a daemon thread, while the kernel runs.
 
-        weasyprint.HTML(string="<p lang=fr>é</p>").render()  # fontconfig and Pango warm-up
+    The caller joins it before converting; a failed run does not wait for it.
+    """
+    thread = threading.Thread(target=_preload, args=(wanted,), name="snppe-import", daemon=True)
+    thread.start()
+    return thread
+
+
+def _preload(wanted: tuple[str, ...]) -> None:
+    """Import and warm up the converters (see :func:`_preload_in_background`)."""
+    try:
+        _exporter()
+        if "pdf" in wanted:
+            import weasyprint
+
+            weasyprint.HTML(string="<p lang=fr>é</p>").render()  # fontconfig and Pango warm-up
+    except Exception:  # the conversion step itself will raise a proper RenderError
+        log.debug("préchargement des convertisseurs impossible", exc_info=True)
 
 
 @cache
