@@ -18,6 +18,7 @@ This module imports nothing heavy at load time: it is imported by the parent, by
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import resource
@@ -183,10 +184,6 @@ def in_render_thread(func: Callable[..., dict], *args: Any) -> dict:
 def _render(task: Mapping[str, Any]) -> dict:
     from . import render
 
-    if task.get("noyau_chaud", True):
-        from . import _batch_kernel
-
-        _batch_kernel.install()
     expected = task["collectivite"]
     out_dir = Path(task["out_dir"]).resolve()
     kwargs: dict[str, Any] = {
@@ -200,7 +197,8 @@ def _render(task: Mapping[str, Any]) -> dict:
     others = list(task.get("autres") or ())
     if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
         kwargs["autres_classeurs"] = others
-    result = render.render_report(task["principal"], **kwargs)
+    with _engine(task):
+        result = render.render_report(task["principal"], **kwargs)
     if result.collectivite.code != expected["code"]:
         raise RenderError(
             f"le rapport a été produit pour {result.collectivite.nom} "
@@ -219,15 +217,12 @@ def _render(task: Mapping[str, Any]) -> dict:
 def _synthesis(task: Mapping[str, Any]) -> dict:
     from .synthesis import render_synthesis
 
-    if task.get("noyau_chaud", True):
-        from . import _batch_kernel
-
-        _batch_kernel.install()
     started = time.perf_counter()
     out_dir = Path(task["out_dir"]).resolve()
-    outputs = render_synthesis(
-        Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
-    )
+    with _engine(task):
+        outputs = render_synthesis(
+            Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
+        )
     return {
         "statut": "ok",
         "sorties": {k: str(_inside(Path(p), out_dir)) for k, p in outputs.items()},
@@ -240,6 +235,15 @@ DEFAULT_JOBS = JobSet(extract=extract_job, render=render_job, synthesis=synthesi
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+def _engine(task: Mapping[str, Any]) -> contextlib.AbstractContextManager:
+    """The warm-kernel engine, unless the task asks for a fresh kernel."""
+    if not task.get("noyau_chaud", True):
+        return contextlib.nullcontext()
+    from ._batch_kernel import warm_engine
+
+    return warm_engine()
 
 
 def _inside(path: Path, root: Path) -> Path:

@@ -3,10 +3,10 @@
 Starting a kernel and importing pandas, matplotlib and the package in it costs more
 than executing the report itself (nbconvert #438: ~1.2-1.5 s for an empty notebook).
 A batch worker therefore keeps one kernel alive and runs every report it is given in
-that kernel, through papermill's public engine registry: :func:`install` registers
-:class:`WarmEngine` as papermill's default engine *in the worker process only*, so
+that kernel, through papermill's public engine registry: :func:`warm_engine` makes
+:class:`WarmEngine` papermill's default engine while a batch job runs, so
 :func:`snppe_report.render.render_report` runs unchanged and simply finds a kernel
-that is already up.
+that is already up; outside that block papermill behaves as usual.
 
 Before each notebook the engine, silently (nothing reaches the notebook):
 
@@ -28,15 +28,24 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import logging
 import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WarmKernel", "WarmEngine", "install", "shutdown", "kernel_peak_mb"]
+__all__ = [
+    "WarmKernel",
+    "WarmEngine",
+    "install",
+    "warm_engine",
+    "shutdown",
+    "kernel_peak_mb",
+]
 
 log = logging.getLogger(__name__)
 
@@ -270,7 +279,10 @@ WarmEngine: Any = None
 
 
 def install() -> None:
-    """Make the warm engine papermill's default engine in this process (idempotent)."""
+    """Register :class:`WarmEngine` as papermill engine ``snppe-warm`` (idempotent).
+
+    Also arranges for :func:`shutdown` to run when the process exits.
+    """
     global _installed, WarmEngine
     with _lock:
         if _installed:
@@ -278,7 +290,6 @@ def install() -> None:
         from papermill.engines import papermill_engines
 
         WarmEngine = _engine_class()
-        papermill_engines.register(None, WarmEngine)
         papermill_engines.register("snppe-warm", WarmEngine)
         _installed = True
     atexit.register(shutdown)
@@ -288,6 +299,25 @@ def install() -> None:
         util.Finalize(None, shutdown, exitpriority=100)
     except Exception:  # pragma: no cover - not in a multiprocessing child
         pass
+
+
+@contextlib.contextmanager
+def warm_engine() -> Iterator[None]:
+    """Within this block, papermill's default engine is the warm one.
+
+    :func:`snppe_report.render.render_report` thus runs unchanged in the warm kernel;
+    outside the block (other code of the process, e.g. another task of a Dask
+    worker) papermill behaves as usual.
+    """
+    install()
+    from papermill.engines import papermill_engines
+
+    previous = papermill_engines.get_engine(None)
+    papermill_engines.register(None, WarmEngine)
+    try:
+        yield
+    finally:
+        papermill_engines.register(None, previous)
 
 
 def shutdown() -> int:

@@ -265,6 +265,7 @@ def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]])
     synthese = manifest.get("synthese") or {}
     if synthese.get("statut") == "echec":
         failures = [*failures, {"fichier": "synthèse nationale", **synthese}]
+    absents = _without_dashboard(r["code"] for r in rows)
     template = _environment().get_template("index.html.j2")
     return template.render(
         m=manifest,
@@ -273,7 +274,21 @@ def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]])
         echecs=failures,
         mots=_STATUS_WORDS,
         date=_when(manifest.get("genere_le")),
+        absents=absents,
     )
+
+
+def _without_dashboard(codes: Iterable[str]) -> list[str]:
+    """The départements covered by none of the collectivités of the batch."""
+    from .collectivites import departements, get_collectivite
+
+    covered: set[str] = set()
+    for code in codes:
+        try:
+            covered.update(get_collectivite(code).departements)
+        except Exception:  # an unknown code cannot cover anything
+            continue
+    return [f"{d.nom} ({d.code})" for d in departements() if d.code not in covered]
 
 
 def _when(stamp: str | None) -> str:

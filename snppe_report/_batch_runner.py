@@ -6,11 +6,11 @@ Dask worker all come back as failed results (French message), so one bad input
 cannot stop the others.
 
 * :class:`LocalRunner`: :class:`concurrent.futures.ProcessPoolExecutor` with a
-  ``forkserver`` context (``spawn`` where unavailable) and ``max_tasks_per_child``
-  so a leaking worker is replaced. A worker that dies (segfault, out of memory)
-  breaks the pool: the pool is rebuilt, the jobs that had not started are
-  resubmitted, and those that were running are retried one at a time, so the
-  culprit is identified and failed alone.
+  ``forkserver`` context (``spawn`` where unavailable), replaced by a fresh
+  generation of workers every ``max_tasks_per_child`` tasks per worker, so a leaking
+  worker does not live for ever. A worker that dies (segfault, out of memory) breaks
+  its pool: the jobs that had not started go to a new pool, and those that were
+  running are retried one at a time, so the culprit is identified and failed alone.
 * :class:`DaskRunner`: the same jobs on an existing ``dask.distributed`` cluster
   (workers must see the same files: shared file system). At the end, every
   worker's warm kernel is shut down.
@@ -24,9 +24,10 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,8 @@ __all__ = ["Runner", "LocalRunner", "DaskRunner", "SerialRunner", "make_runner"]
 
 log = logging.getLogger(__name__)
 
-#: Reports one worker process renders before it is replaced (bounds leaks).
-MAX_TASKS_PER_CHILD = 50
+#: Tasks one worker process runs (on average) before it is replaced (bounds leaks).
+MAX_TASKS_PER_CHILD = 60
 #: How long to wait for a Dask scheduler before giving up.
 DASK_TIMEOUT = "20s"
 _PRELOAD = ["snppe_report._batch_jobs", "snppe_report.table", "snppe_report.render"]
@@ -49,8 +50,14 @@ _PRELOAD = ["snppe_report._batch_jobs", "snppe_report.table", "snppe_report.rend
 class Runner:
     """Interface of the runners."""
 
-    def run(self, job: Job, tasks: Sequence[Mapping[str, Any]]) -> Iterator[tuple[int, dict]]:
-        """Yield ``(index in tasks, result dict)`` as jobs finish."""
+    def run(
+        self, job: Job, tasks: Sequence[Mapping[str, Any]], counted: bool = True
+    ) -> Iterator[tuple[int, dict]]:
+        """Yield ``(index in tasks, result dict)`` as jobs finish.
+
+        ``counted`` false marks light tasks (reading workbooks) that do not count
+        toward a worker's quota of tasks.
+        """
         raise NotImplementedError
 
     def close(self) -> None:
@@ -66,7 +73,9 @@ class Runner:
 class SerialRunner(Runner):
     """Run every job in this process, in order."""
 
-    def run(self, job: Job, tasks: Sequence[Mapping[str, Any]]) -> Iterator[tuple[int, dict]]:
+    def run(
+        self, job: Job, tasks: Sequence[Mapping[str, Any]], counted: bool = True
+    ) -> Iterator[tuple[int, dict]]:
         for index, task in enumerate(tasks):
             yield index, run_guarded(job, task)
 
@@ -86,12 +95,17 @@ def _marked(job: Job, task: Mapping[str, Any], marker: str) -> dict:
 class LocalRunner(Runner):
     """A pool of worker processes on this machine.
 
+    At most ``jobs`` tasks are in flight at any time. Worker processes are replaced
+    by generations: after ``jobs * max_tasks_per_child`` tasks a new pool takes the
+    next tasks while the old one finishes its last ones and exits (the executor's
+    own ``max_tasks_per_child`` can hang on Python 3.11, cpython#115634).
+
     Parameters
     ----------
     jobs : int
         Number of worker processes.
     max_tasks_per_child : int
-        Jobs per worker process before it is replaced.
+        Tasks per worker process (on average) before its generation is replaced.
     """
 
     def __init__(self, jobs: int, max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
@@ -105,69 +119,95 @@ class LocalRunner(Runner):
             # Workers fork from a server that has already imported the package.
             self._context.set_forkserver_preload(_PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
+        self._given = 0  # tasks given to the current generation
+        self._retired: list[threading.Thread] = []
         self._markers = Path(tempfile.mkdtemp(prefix="snppe-lot-"))
 
-    def _get_pool(self, workers: int) -> ProcessPoolExecutor:
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=self._context)
+
+    def _current(self, counted: bool) -> ProcessPoolExecutor:
+        if self._pool is not None and self._given >= self.jobs * self.max_tasks_per_child:
+            self._retire(self._pool)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=self._context,
-                max_tasks_per_child=self.max_tasks_per_child,
-            )
+            self._pool, self._given = self._new_pool(self.jobs), 0
+        self._given += counted
         return self._pool
 
-    def _reset_pool(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+    def _retire(self, pool: ProcessPoolExecutor) -> None:
+        """Let ``pool`` finish its tasks and exit; new tasks go to a new generation.
+
+        The shutdown waits in a thread of its own (joined by :meth:`close`): the
+        workers exit, and stop their kernels, while the batch goes on.
+        """
+        closing = threading.Thread(
+            target=pool.shutdown, kwargs={"wait": True}, name="snppe-fin-generation"
+        )
+        closing.start()
+        self._retired.append(closing)
+        if pool is self._pool:
             self._pool = None
 
-    def run(self, job: Job, tasks: Sequence[Mapping[str, Any]]) -> Iterator[tuple[int, dict]]:
-        queue = list(range(len(tasks)))
+    def run(
+        self, job: Job, tasks: Sequence[Mapping[str, Any]], counted: bool = True
+    ) -> Iterator[tuple[int, dict]]:
+        """Yield ``(index, result)`` as jobs finish.
+
+        ``counted`` false: these tasks (light ones, such as reading workbooks) do not
+        count toward a generation's quota.
+        """
+        waiting = deque(range(len(tasks)))
         alone: deque[int] = deque()  # suspects of a crash, retried one at a time
-        while queue or alone:
-            isolated = bool(alone)
-            batch = [alone.popleft()] if isolated else queue
-            if not isolated:
-                queue = []
-            pool = self._get_pool(1 if isolated else self.jobs)
-            futures: dict[Future, int] = {
-                pool.submit(_marked, job, tasks[i], str(self._marker(i))): i for i in batch
-            }
-            done: set[int] = set()
-            broken = False
-            for future in as_completed(futures):
-                index = futures[future]
+        flying: dict[Future, tuple[int, ProcessPoolExecutor, bool]] = {}
+        while waiting or alone or flying:
+            while alone and not flying:  # a suspect runs alone, on its own pool
+                index = alone.popleft()
+                pool = self._new_pool(1)
+                flying[self._submit(pool, job, tasks, index)] = (index, pool, True)
+            while waiting and not alone and len(flying) < self.jobs:
+                index = waiting.popleft()
+                pool = self._current(counted)
+                flying[self._submit(pool, job, tasks, index)] = (index, pool, False)
+            finished, _ = wait(flying, return_when=FIRST_COMPLETED)
+            broken: set[ProcessPoolExecutor] = set()
+            for future in finished:
+                index, pool, isolated = flying.pop(future)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
-                    broken = True
+                    broken.add(pool)
+                    if isolated:
+                        yield index, _crash(tasks[index])
+                    elif self._marker(index).exists():
+                        alone.append(index)  # it was running: maybe the culprit
+                    else:
+                        waiting.appendleft(index)
+                    self._marker(index).unlink(missing_ok=True)
                     continue
                 except Exception as exc:  # e.g. a result that cannot be pickled
                     result = failure(exc, str(tasks[index].get("etape", "rapport")))
-                done.add(index)
+                if isolated:
+                    self._retire(pool)
                 yield index, result
-            if isolated or broken:
-                self._reset_pool()  # back to the full width after an isolated retry
-            if not broken:
-                continue
-            lost = [i for i in batch if i not in done]
-            if isolated:
-                yield lost[0], _crash(tasks[lost[0]])
-                self._marker(lost[0]).unlink(missing_ok=True)
-                continue
-            running = [i for i in lost if self._marker(i).exists()]
-            for i in running:
-                self._marker(i).unlink(missing_ok=True)
-            log.warning("un processus de travail s'est arrêté brutalement : reprise des tâches")
-            alone.extend(running)
-            queue = [i for i in lost if i not in running] + queue
+            for pool in broken:
+                log.warning("un processus de travail s'est arrêté brutalement : reprise des tâches")
+                self._retire(pool)
+
+    def _submit(
+        self, pool: ProcessPoolExecutor, job: Job, tasks: Sequence[Mapping[str, Any]], index: int
+    ) -> Future:
+        return pool.submit(_marked, job, tasks[index], str(self._marker(index)))
 
     def _marker(self, index: int) -> Path:
         return self._markers / f"{index}.en-cours"
 
     def close(self) -> None:
         # Workers shut their kernels down as they exit (multiprocessing finalizer).
-        self._reset_pool()
+        if self._pool is not None:
+            self._retire(self._pool)
+        for closing in self._retired:
+            closing.join()  # every worker has exited, its kernel shut down
+        self._retired.clear()
         shutil.rmtree(self._markers, ignore_errors=True)
 
 
@@ -205,7 +245,9 @@ class DaskRunner(Runner):
                 f"planificateur Dask injoignable à l'adresse « {scheduler} » : {exc}"
             ) from exc
 
-    def run(self, job: Job, tasks: Sequence[Mapping[str, Any]]) -> Iterator[tuple[int, dict]]:
+    def run(
+        self, job: Job, tasks: Sequence[Mapping[str, Any]], counted: bool = True
+    ) -> Iterator[tuple[int, dict]]:
         from distributed import as_completed as dask_completed
 
         futures = {

@@ -36,7 +36,7 @@ from typing import Any
 
 from . import __version__
 from . import _batch_outputs as outputs
-from ._batch_jobs import DEFAULT_JOBS, JobSet
+from ._batch_jobs import DEFAULT_JOBS, JobSet, failure
 from ._batch_plan import Group, group_inputs, index_rows, plan_reports
 from ._batch_runner import make_runner
 from .exceptions import InputError, ParameterError
@@ -189,15 +189,18 @@ def run_batch(
     with make_runner(executor, jobs, scheduler) as runner:
         tick = time.perf_counter()
         inputs = [_input(path, folder) for path in files]
-        reads = _collect(runner.run(jobset.extract, inputs), show, "lecture", inputs)
+        reads = _collect(runner.run(jobset.extract, inputs, counted=False), show, "lecture", inputs)
         durations["lecture"] = time.perf_counter() - tick
 
         tick = time.perf_counter()
         groups, read_failures = group_inputs(inputs, reads, previous, annee, out)
         plan = plan_reports(groups, previous, force=force, **options)
         with ThreadPoolExecutor(1) as background:
-            consolidated = background.submit(_consolidate, groups, out, annee)
+            consolidated = background.submit(_consolidate, groups, out)
             tasks = [group.task for group in plan.to_render]
+            show.note(
+                f"{len(tasks)} rapport(s) à produire, {len(plan.skipped)} inchangé(s) ou écarté(s)"
+            )
             results = _collect(runner.run(jobset.render, tasks), show, "rapports", tasks)
             for group, result in zip(plan.to_render, results, strict=True):
                 group.result = result
@@ -254,10 +257,11 @@ def _collect(results, show: _Progress, step: str, tasks: Sequence[Mapping]) -> l
     for done, (index, result) in enumerate(results, start=1):
         gathered[index] = result
         show.advance(step, done, len(tasks), tasks[index], result)
-    return [r if r is not None else {"statut": "echec"} for r in gathered]
+    lost = failure(RuntimeError("tâche perdue : aucun résultat reçu"), step)
+    return [r if r is not None else lost for r in gathered]
 
 
-def _consolidate(groups: Sequence[Group], out: Path, annee: int | None):
+def _consolidate(groups: Sequence[Group], out: Path) -> tuple[Any, dict[str, str]]:
     frame = outputs.consolidated_frame([g.rows for g in groups])
     return frame, outputs.write_consolidated(frame, out)
 
@@ -347,6 +351,12 @@ class _Progress:
         if progress is False:
             return cls("off")
         return cls("bar" if sys.stderr.isatty() else "lines")
+
+    def note(self, text: str) -> None:
+        if self.mode == "callback":
+            self.callback("note", 0, 0, text)
+        elif self.mode != "off":
+            print(text, file=sys.stderr, flush=True)
 
     def start(self, step: str, total: int) -> None:
         self.close()

@@ -355,6 +355,19 @@ def test_local_pool_survives_a_crashing_worker(lot):
     assert len(result.failures) == 2
 
 
+def pid_job(task: dict) -> dict:
+    return {"statut": "ok", "pid": os.getpid()}
+
+
+def test_local_pool_replaces_workers_by_generation():
+    from snppe_report._batch_runner import LocalRunner
+
+    with LocalRunner(2, max_tasks_per_child=2) as runner:
+        results = dict(runner.run(pid_job, [{}] * 9))
+    assert sorted(results) == list(range(9))
+    assert len({r["pid"] for r in results.values()}) >= 4  # at least 3 generations
+
+
 def test_dask_executor(lot):
     distributed = pytest.importorskip("distributed")
     src, out = lot
