@@ -195,9 +195,15 @@ def _extract(args) -> int:
         except SnppeError as err:
             print(f"snppe : erreur : {err}", file=sys.stderr)
             failed = err.exit_code
-    if frames:
-        write_table(frames, args.sortie)
-    return failed
+    if failed:
+        # a partial table would silently replace a previous complete one
+        print(
+            "snppe : aucune table écrite (corrigez ou retirez le classeur en erreur).",
+            file=sys.stderr,
+        )
+        return failed
+    write_table(frames, args.sortie)
+    return 0
 
 
 def _check(args) -> int:

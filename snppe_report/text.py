@@ -110,9 +110,9 @@ def normalize(text: str | None) -> str:
     if not text:
         return ""
     text = strip_html(str(text)).translate(_TRANSLATION)
+    # combining accents left by NFKD are non-ASCII: the encode step drops them
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     return _WHITESPACE.sub(" ", ascii_text).strip()
 
 

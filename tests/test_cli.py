@@ -73,3 +73,13 @@ def test_help_and_errors_in_french(capsys):
 def test_unknown_departement_code(capsys):
     assert main(["extract", str(EXAMPLE_2023), "--departement", "999"]) == 2
     assert "999" in capsys.readouterr().err
+
+
+def test_one_bad_workbook_writes_no_partial_table(tmp_path, capsys):
+    out = tmp_path / "table.csv"
+    out.write_text("table complète précédente")
+    bad = tmp_path / "68-casse.xlsx"
+    bad.write_bytes(b"PK\x03\x04 tronque")
+    assert main(["extract", str(EXAMPLE_2023), str(bad), "-o", str(out)]) == 2
+    assert out.read_text() == "table complète précédente"
+    assert "aucune table écrite" in capsys.readouterr().err
