@@ -140,6 +140,30 @@ class Report:
         return f"{self.titre_collectivite} · Rapport SNPPE {self.annee}"
 
 
+# Longest texts shown in the report; the extraction table keeps the full texts.
+# WeasyPrint's layout time grows fast with very long cell texts (a 32 767-character
+# cell costs ~10 s), and no reader needs more than this in a table.
+DISPLAY_LIMITS = {
+    "brut": 300,
+    "note": 200,
+    "indicateur": 400,
+    "objectif": 600,
+    "mesure": 400,
+    "engagement": 300,
+}
+
+
+def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with over-long texts cut (ending with "…") for display."""
+    out = rows.copy()
+    for column, limit in DISPLAY_LIMITS.items():
+        texts = out[column].astype("string")
+        long = texts.str.len() > limit
+        if long.any():
+            out.loc[long, column] = texts[long].str.slice(0, limit - 1) + "…"
+    return out
+
+
 def build_report(
     extraction: Any, *, annee: int | None = None, generated: date | None = None
 ) -> Report:
@@ -161,7 +185,7 @@ def build_report(
     from . import checks, indicators
 
     year = int(annee if annee is not None else extraction.annee)
-    rows = extraction.rows
+    rows = display_rows(extraction.rows)
     table = indicators.indicator_table(rows, year)
     findings = (*extraction.findings, *checks.check_rows(rows, year))
     index = cells.cell_index(rows)

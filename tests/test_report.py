@@ -288,3 +288,18 @@ def test_collectivite_label():
     assert cells.collectivite_label(fake("68", "Haut-Rhin")) == "Haut-Rhin (68)"
     assert cells.collectivite_label(fake("2A", "Corse-du-Sud")) == "Corse-du-Sud (2A)"
     assert cells.collectivite_label(fake("75C", "Ville de Paris")) == "Ville de Paris"
+
+
+def test_display_rows_cut_long_texts_only():
+    import pandas as pd
+
+    from snppe_report.report import DISPLAY_LIMITS, display_rows
+
+    rows = pd.DataFrame(
+        {col: ["court", "x" * 40_000] for col in DISPLAY_LIMITS} | {"valeur": [1.0, 2.0]}
+    )
+    shown = display_rows(rows)
+    assert shown.loc[0, "brut"] == "court"
+    assert len(shown.loc[1, "brut"]) == DISPLAY_LIMITS["brut"]
+    assert shown.loc[1, "note"].endswith("…")
+    assert len(rows.loc[1, "brut"]) == 40_000  # the extraction keeps the full text
