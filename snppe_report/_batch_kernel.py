@@ -50,7 +50,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Reports run in one kernel before it is replaced.
-MAX_RUNS = 40
+MAX_RUNS = 100
 
 # chdir first: the previous job's folder is gone, and %reset needs a valid cwd.
 _PREAMBLE = """\

@@ -236,7 +236,7 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
 
 _STATUS_WORDS = {
     "ok": "rapport produit",
-    "inchange": "inchangé (rapport déjà à jour)",
+    "inchange": "inchangé",
     "echec": "échec",
 }
 
