@@ -491,3 +491,48 @@ def test_dask_real_report(tmp_path):
         assert not _kernels()  # shut down on the workers at the end of the batch
     assert _entry(result, "68.xlsx")["statut"] == "ok"
     assert (tmp_path / "out" / "68-haut-rhin" / "rapport-2023.html").is_file()
+
+
+@pytest.mark.slow
+def test_warm_kernel_is_reused_and_reset(tmp_path):
+    """Two notebooks in one warm kernel: same process, fresh namespace, own folder."""
+    import nbformat
+    import papermill
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from snppe_report import _batch_kernel
+
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("x = 0")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        params,
+        nbformat.v4.new_code_cell(
+            "import os\n"
+            "print(os.getpid(), os.getcwd(), globals().get('trace', 'propre'))\n"
+            "trace = x"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    source = tmp_path / "carnet.ipynb"
+    nbformat.write(nb, source)
+    seen = []
+    for run_index in (1, 2):
+        folder = tmp_path / f"travail{run_index}"
+        folder.mkdir()
+        with _batch_kernel.warm_engine():
+            done = papermill.execute_notebook(
+                str(source),
+                None,
+                parameters={"x": run_index},
+                cwd=str(folder),
+                progress_bar=False,
+            )
+        pid, cwd, leftover = done.cells[-1].outputs[0]["text"].split()
+        seen.append((pid, Path(cwd).resolve() == folder.resolve(), leftover))
+        assert done.cells[-1].execution_count == 3  # counter reset: as a fresh run
+    assert papermill_engines.get_engine(None) is NBClientEngine  # restored outside
+    assert seen[0][0] == seen[1][0]  # one kernel for both
+    assert [s[1:] for s in seen] == [(True, "propre"), (True, "propre")]
+    assert _batch_kernel.shutdown() == 1
+    assert not _kernels()
