@@ -78,6 +78,7 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "workbook": (str,),
     "departement": (str, type(None)),
     "annee": (int, type(None)),
+    "autres_classeurs": (list,),
 }
 
 
@@ -113,6 +114,7 @@ def render_report(
     formats: Iterable[str] = ("html", "pdf"),
     out_dir: str | os.PathLike[str] = "build/rapports",
     kernel_name: str = "python3",
+    autres_classeurs: Iterable[str | os.PathLike[str]] = (),
 ) -> ReportResult:
     """Render the annual report of one workbook to HTML and PDF.
 
@@ -134,6 +136,9 @@ def render_report(
         Root of the outputs: files go to ``<out_dir>/<collectivite.slug>/``.
     kernel_name : str
         Jupyter kernel running the notebook.
+    autres_classeurs : iterable of path-like
+        Workbooks of the same collectivité for other years: the report shows the
+        merged series and flags the revised values.
 
     Returns
     -------
@@ -153,9 +158,11 @@ def render_report(
     wanted = _check_formats(formats)
     path = Path(workbook).expanduser().resolve()
     root = Path(out_dir).expanduser().resolve()  # papermill changes the working directory
-    parameters = validate_parameters(
-        NOTEBOOK, {"workbook": str(path), "departement": departement, "annee": annee}
-    )
+    others = [str(Path(p).expanduser().resolve()) for p in autres_classeurs]
+    parameters = {"workbook": str(path), "departement": departement, "annee": annee}
+    if others:
+        parameters["autres_classeurs"] = others
+    parameters = validate_parameters(NOTEBOOK, parameters)
     collectivite, year, extraction = _resolve(path, departement, annee)
     dest, stem = root / collectivite.slug, f"rapport-{year}"
     preloading = _preload_in_background(wanted) if wanted else None

@@ -93,6 +93,8 @@ class Report:
         Years with values, years with targets (the table columns).
     avec_atteinte : bool
         Whether the workbook reports attainment levels.
+    autres_fichiers : tuple of str
+        Workbooks of other years merged into the series (oldest first).
     """
 
     collectivite: Any
@@ -117,6 +119,7 @@ class Report:
     annees_valeurs: tuple[int, ...] = ()
     annees_cibles: tuple[int, ...] = ()
     avec_atteinte: bool = False
+    autres_fichiers: tuple[str, ...] = ()
 
     @property
     def titre_collectivite(self) -> str:
@@ -151,6 +154,67 @@ DISPLAY_LIMITS = {
     "mesure": 400,
     "engagement": 300,
 }
+
+
+def _other_files(rows: pd.DataFrame, main: str) -> tuple[str, ...]:
+    if "fichier" not in rows:
+        return ()
+    return tuple(f for f in dict.fromkeys(rows["fichier"].dropna()) if f and f != main)
+
+
+def load_extraction(
+    workbook: str | os.PathLike[str],
+    departement: str | None = None,
+    autres_classeurs: Iterable[str | os.PathLike[str]] = (),
+) -> Any:
+    """Extract a workbook, merged with the collectivité's workbooks of other years.
+
+    The other workbooks (other campaigns or layouts) are read with the main
+    workbook's collectivité; their figures join the series, each keeping its cell
+    prefixed by its file (``[fichier]feuille!cellule``), and every value a more
+    recent workbook changed becomes a ``revision`` finding naming both cells.
+
+    Parameters
+    ----------
+    workbook : path-like
+        The main (most recent) workbook.
+    departement : str, optional
+        Collectivité code, when the workbook does not name it.
+    autres_classeurs : iterable of path-like
+        Workbooks of the same collectivité for other years.
+
+    Returns
+    -------
+    table.Extraction
+        The main extraction, with the merged rows and the revision findings.
+
+    Raises
+    ------
+    CollectiviteError
+        Another workbook names a different collectivité.
+    """
+    from dataclasses import replace
+
+    from .exceptions import CollectiviteError
+    from .history import merge_extractions
+    from .table import extract
+
+    main = extract(locate_workbook(workbook), departement=departement)
+    others = [extract(locate_workbook(p), departement=departement) for p in autres_classeurs]
+    if not others:
+        return main
+    for other in others:
+        if other.collectivite.code != main.collectivite.code:
+            raise CollectiviteError(
+                f"ce classeur concerne {other.collectivite.libelle}, et non "
+                f"{main.collectivite.libelle} : il ne peut pas compléter sa série.",
+                file=other.path,
+            )
+    rows, revisions = merge_extractions([*others, main])
+    older = rows["fichier"] != Path(main.path).name
+    rows.loc[older, "source"] = "[" + rows.loc[older, "fichier"] + "]" + rows.loc[older, "source"]
+    findings = (*main.findings, *(f for o in others for f in o.findings), *revisions)
+    return replace(main, rows=rows, findings=findings)
 
 
 def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -215,6 +279,7 @@ def build_report(
         annees_valeurs=years_v,
         annees_cibles=years_c,
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
+        autres_fichiers=_other_files(rows, Path(extraction.path).name),
     )
 
 

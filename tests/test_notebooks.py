@@ -61,7 +61,7 @@ def test_report_parameters():
     import papermill
 
     params = papermill.inspect_notebook(str(REPORT))
-    assert list(params) == ["workbook", "departement", "annee"]
+    assert list(params) == ["workbook", "departement", "annee", "autres_classeurs"]
     assert params["workbook"]["default"].endswith('68-haut-rhin-tdb-snppe-2023.xlsx"')
     assert params["departement"]["default"] == "None"
     assert params["annee"]["default"] == "None"
@@ -76,7 +76,7 @@ def test_report_kernel_imports_only_what_it_needs():
                 imported |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom):
                 imported.add(node.module or "")
-    assert imported == {"IPython.display", "snppe_report", "snppe_report.table"}
+    assert imported == {"IPython.display", "snppe_report"}
 
 
 def test_cells_hidden_from_the_report_are_tagged():

@@ -295,3 +295,23 @@ def _cmdline(process: psutil.Process) -> list[str]:
         return process.cmdline()
     except psutil.Error:
         return []
+
+
+@pytest.mark.slow
+def test_other_years_merge_into_one_series_with_revisions(tmp_path):
+    """A collectivité's workbooks of other years join the report's series."""
+    from snppe_report.render import render_report
+
+    root = Path(__file__).resolve().parents[1] / "data"
+    older = tmp_path / "68-haut-rhin-2021.xlsx"
+    shutil.copy(root / "tdb-snppe-2021-departement-non-nomme.xlsx", older)
+    result = render_report(
+        root / "68-haut-rhin-tdb-snppe-2023.xlsx",
+        formats=("html",),
+        out_dir=tmp_path / "sortie",
+        autres_classeurs=[older],
+    )
+    html = result.outputs["html"].read_text(encoding="utf-8")
+    assert "68-haut-rhin-2021.xlsx" in html  # cover names the merged workbook
+    assert "révisée" in html  # revision findings, with both cells
+    assert "[68-haut-rhin-2021.xlsx]tableau de bord!D39" in html  # older figures keep their cell
