@@ -45,7 +45,9 @@ __all__ = ["BatchResult", "run_batch", "find_workbooks", "WORKBOOK_SUFFIXES", "J
 
 log = logging.getLogger(__name__)
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
+# .xls and .xlsb are not read, but listed so that each gets a failed entry with
+# its French message ("enregistrez-le au format .xlsx") instead of vanishing.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
 FORMATS = ("html", "pdf")
 
 

@@ -499,11 +499,6 @@ def test_batch_records_failures_and_goes_on(corpus, tmp_path):
 
 
 @needs_batch
-@pytest.mark.xfail(
-    strict=True,
-    reason="écart batch.py : find_workbooks ignore un .xls (ou tout autre fichier) du dossier "
-    "sans entrée dans le manifeste ; attendu : une entrée en échec « format Excel 97-2003 »",
-)
 def test_batch_reports_an_old_xls(corpus, tmp_path):
     from snppe_report.batch import run_batch
 
