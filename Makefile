@@ -47,6 +47,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 clean:
 	rm -rf build
