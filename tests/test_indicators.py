@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from snppe_report.catalogue import indicator_id
 from snppe_report.indicators import (
     RATIO_COLUMNS,
     STATUTS,
@@ -25,22 +24,7 @@ from snppe_report.indicators import (
 )
 from snppe_report.values import parse_value
 
-
-def tidy(*indicators: tuple[str, str, dict], sheet: str = "TDB") -> pd.DataFrame:
-    """Tidy rows as table.py makes them: (label, objectif, {(nature, year): cell text})."""
-    records = []
-    for line, (label, objectif, cells) in enumerate(indicators, start=10):
-        for column, ((nature, annee), brut) in zip("DEFGHIJK", cells.items(), strict=False):
-            parsed = parse_value(brut)
-            records.append({
-                "departement": "68", "engagement": "Engagement 1", "objectif": objectif,
-                "mesure": "", "indicateur": label, "indicateur_id": indicator_id(label),
-                "annee": annee, "nature": nature, "brut": brut, "valeur": parsed.valeur,
-                "unite": parsed.unite, "statut": parsed.statut, "note": parsed.note,
-                "source": f"{sheet}!{column}{line}", "ordre": len(records),
-                "objectif_num": pd.NA, "facultatif": False, "ligne": line,
-            })  # fmt: skip
-    return pd.DataFrame(records).astype({"valeur": "float64"})
+from .tidy_rows import tidy
 
 
 def y2023(v2019=None, v2022=None, c2023=None) -> dict:
