@@ -13,6 +13,15 @@ DATA = ROOT / "data"
 EXAMPLE_2023 = DATA / "68-haut-rhin-tdb-snppe-2023.xlsx"
 EXAMPLE_2021 = DATA / "tdb-snppe-2021-departement-non-nomme.xlsx"
 GREY = PatternFill("solid", fgColor="FFD9D9D9")
+HEADER_2023 = [
+    "Mesure",
+    "Objectif",
+    "Indicateur",
+    "Niveau des indicateurs en 2019 (diagnostic)",
+    "Niveau des indicateurs en 2022",
+    "Niveau cible de l'objectif en 2023",
+    "Niveau d'atteinte de l'objectif en 2023",
+]
 
 
 def build_dashboard(

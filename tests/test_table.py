@@ -3,15 +3,8 @@ import pytest
 from snppe_report.exceptions import CollectiviteError, LayoutError
 from snppe_report.table import COLUMNS, display_number, extract
 
-HEADER_2023 = [
-    "Mesure",
-    "Objectif",
-    "Indicateur",
-    "Niveau des indicateurs en 2019 (diagnostic)",
-    "Niveau des indicateurs en 2022",
-    "Niveau cible de l'objectif en 2023",
-    "Niveau d'atteinte de l'objectif en 2023",
-]
+from .conftest import HEADER_2023
+
 ROWS_2023 = [
     ["TABLEAU DE BORD SNPPE"],
     ["Département du Haut-Rhin"],

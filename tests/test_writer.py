@@ -32,18 +32,7 @@ from snppe_report.writer import (
     write_workbook,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_2023 = ROOT / "data" / "68-haut-rhin-tdb-snppe-2023.xlsx"
-EXAMPLE_2021 = ROOT / "data" / "tdb-snppe-2021-departement-non-nomme.xlsx"
-HEADER_2023 = [
-    "Mesure",
-    "Objectif",
-    "Indicateur",
-    "Niveau des indicateurs en 2019 (diagnostic)",
-    "Niveau des indicateurs en 2022",
-    "Niveau cible de l'objectif en 2023",
-    "Niveau d'atteinte de l'objectif en 2023",
-]
+from .conftest import EXAMPLE_2021, EXAMPLE_2023, HEADER_2023, ROOT
 
 
 def _build_examples():
