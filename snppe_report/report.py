@@ -264,7 +264,7 @@ def build_report(
         feuille=str(extraction.sheet),
         sha256=str(extraction.sha256),
         origine=str(extraction.collectivite_origine),
-        genere_le=generated or _today(),
+        genere_le=generated or generation_date(),
         fictive=bool(extraction.fictive),
         indicateurs=table,
         ratios=indicators.recompute_ratios(rows),
@@ -401,7 +401,8 @@ def _environment():
     return env
 
 
-def _today() -> date:
+def generation_date() -> date:
+    """Today, or ``SOURCE_DATE_EPOCH`` when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=UTC).date()

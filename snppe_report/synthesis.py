@@ -29,7 +29,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ import pandas as pd
 from .catalogue import Indicator, load_catalogue
 from .collectivites import Collectivite, departements, get_collectivite
 from .exceptions import InputError, ParameterError
+from .report import generation_date
 
 __all__ = [
     "NOTEBOOK",
@@ -192,7 +193,7 @@ def build_synthesis(
     )
     failures = tuple(e for e in man.get("entrees", ()) if e.get("statut") == "echec")
     source = "" if isinstance(consolide, pd.DataFrame) else Path(consolide).name
-    return Synthesis(annee, fictive, _today(), collectivites, sections, table, compl_map,
+    return Synthesis(annee, fictive, generation_date(), collectivites, sections, table, compl_map,
                      failures, source)  # fmt: skip
 
 
@@ -512,13 +513,6 @@ def _locate(path: str | os.PathLike[str]) -> Path:
     if not candidate.is_absolute() and beside.exists():
         return beside
     raise InputError("fichier introuvable", file=candidate)
-
-
-def _today() -> date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-    return date.today()
 
 
 # --------------------------------------------------------------------------- HTML
