@@ -53,28 +53,34 @@ def read_ods(archive: zipfile.ZipFile, path: Path, max_rows: int, max_cells: int
         raise UnreadableWorkbookError(
             "ce fichier n'est pas un classeur LibreOffice valide (content.xml absent).", file=path
         )
-    styles = _cell_styles(archive, "styles.xml") if "styles.xml" in names else {}
+    # Named styles and data styles of styles.xml: content.xml's automatic cell styles
+    # inherit from them and LibreOffice often puts a cell's % format there.
+    shared = _style_state(archive, "styles.xml") if "styles.xml" in names else _StyleState()
     with archive.open("content.xml") as fh:
-        sheets = _read_content(fh, path, (max_rows, max_cells), styles)
+        sheets = _read_content(fh, path, (max_rows, max_cells), shared)
     props = _meta(archive) if "meta.xml" in names else {}
     return sheets, props
 
 
-def _cell_styles(archive, part) -> dict[str, dict]:
-    """Style name -> {"grey", "format", "hidden"} from a styles part."""
+def _style_state(archive, part) -> _StyleState:
+    """The cell styles and percentage data styles of a styles part."""
     state = _StyleState()
     with archive.open(part) as fh:
         for _, el in iterparse(fh, events=("start",), forbid_dtd=True):
             state.feed(el)
-    return state.resolve()
+    return state
 
 
 class _StyleState:
-    """Collects cell/table styles and percentage data styles from start events."""
+    """Collects cell/table styles and percentage data styles from start events.
 
-    def __init__(self, styles: dict | None = None) -> None:
-        self.styles: dict[str, dict] = dict(styles or {})
-        self.percent: dict[str, int] = {}
+    A style that sets no data style or no background inherits them from its
+    ``style:parent-style-name`` (resolved in :meth:`resolve`).
+    """
+
+    def __init__(self, base: _StyleState | None = None) -> None:
+        self.styles: dict[str, dict] = {k: dict(v) for k, v in (base.styles if base else {}).items()}
+        self.percent: dict[str, int] = dict(base.percent) if base else {}
         self._current: str | None = None
         self._percent: str | None = None
 
@@ -83,14 +89,16 @@ class _StyleState:
         if tag == _q("style", "style"):
             self._current = el.get(_q("style", "name"))
             self.styles[self._current] = {
-                "grey": False,
+                "grey": None,  # None: not set here, inherited from the parent style
                 "data": el.get(_q("style", "data-style-name")),
+                "parent": el.get(_q("style", "parent-style-name")),
                 "hidden": False,
                 "format": "General",
             }
         elif tag == _q("style", "table-cell-properties") and self._current:
-            grey = is_grey_rgb(el.get(_q("fo", "background-color"), ""))
-            self.styles[self._current]["grey"] = grey
+            colour = el.get(_q("fo", "background-color"))
+            if colour is not None:
+                self.styles[self._current]["grey"] = is_grey_rgb(colour)
         elif tag == _q("style", "table-properties") and self._current:
             self.styles[self._current]["hidden"] = el.get(_q("table", "display")) == "false"
         elif tag == _q("number", "percentage-style"):
@@ -102,8 +110,23 @@ class _StyleState:
             self._percent = None
 
     def resolve(self) -> dict[str, dict]:
+        _inherit(self.styles)
         _resolve_formats(self.styles, self.percent)
         return self.styles
+
+
+def _inherit(styles: dict[str, dict]) -> None:
+    """Fill each style's unset background and data style from its parents."""
+    for st in styles.values():
+        parent, seen = st.get("parent"), set()
+        while parent in styles and parent not in seen and (st["grey"] is None or not st["data"]):
+            seen.add(parent)
+            up = styles[parent]
+            if st["grey"] is None:
+                st["grey"] = up.get("grey")
+            st["data"] = st["data"] or up.get("data")
+            parent = up.get("parent")
+        st["grey"] = bool(st["grey"])
 
 
 def _resolve_formats(styles, percent_styles) -> None:
@@ -114,10 +137,11 @@ def _resolve_formats(styles, percent_styles) -> None:
             st["format"] = "0" + ("." + "0" * decimals if decimals else "") + "%"
 
 
-def _read_content(fh, path: Path, limits: tuple[int, int], styles: dict) -> list[Sheet]:
+def _read_content(fh, path: Path, limits: tuple[int, int], shared: _StyleState) -> list[Sheet]:
     max_rows, max_cells = limits
     sheets: list[Sheet] = []
-    state = _StyleState(styles)
+    state = _StyleState(shared)
+    styles = state.resolve()  # in case the part has no office:body (no sheet at all)
     table = None
     row_idx = 0
     done_cells = 0  # cells of the sheets already read

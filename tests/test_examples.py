@@ -143,3 +143,36 @@ def test_ods_gives_the_same_table_as_xlsx(ods_dir, example):
     ods_rows = extract(ods, departement="68").contract()
     cols = ["indicateur_id", "annee", "nature", "valeur", "statut", "source"]
     assert xlsx_rows[cols].fillna(-1).values.tolist() == ods_rows[cols].fillna(-1).values.tolist()
+
+
+LIBREOFFICE = __import__("pathlib").Path(__file__).parent / "fixtures" / "libreoffice"
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+@pytest.mark.parametrize(("example", "departement"), [(EXAMPLE_2023, None), (EXAMPLE_2021, "39")])
+def test_workbooks_saved_by_libreoffice_read_the_same(example, departement, suffix):
+    """The examples opened and saved by LibreOffice Calc 7.4 (tests/fixtures/libreoffice).
+
+    LibreOffice rewrites everything: shared strings, styles (an .ods keeps a
+    percentage's data style in styles.xml, not beside the cell), merged ranges as
+    covered cells, 16 384-column repeated rows. Every column of every row must match,
+    the displayed text ("3,6 %") included; numbers to 15 significant digits, which is
+    what LibreOffice keeps of a formula's cached value (0.036160249739854315 is
+    saved as 0.0361602497398543).
+    """
+    saved = LIBREOFFICE / f"{example.stem}-libreoffice{suffix}"
+    original = extract(example, departement=departement)
+    resaved = extract(saved, departement=departement)
+    assert (resaved.collectivite, resaved.annee, resaved.sheet) == (
+        original.collectivite,
+        original.annee,
+        original.sheet,
+    )
+    cols = [c for c in COLUMNS if c != "valeur"]
+    assert resaved.rows[cols].astype(object).fillna("∅").values.tolist() == (
+        original.rows[cols].astype(object).fillna("∅").values.tolist()
+    )
+    assert resaved.rows.valeur.tolist() == pytest.approx(
+        original.rows.valeur.tolist(), rel=1e-14, nan_ok=True
+    )
+    assert [f.code for f in resaved.findings] == [f.code for f in original.findings]

@@ -134,3 +134,56 @@ def test_is_grey_rgb(rgb, grey):
 @pytest.mark.parametrize(("col", "letters"), [(1, "A"), (26, "Z"), (27, "AA"), (703, "AAA")])
 def test_column_letter(col, letters):
     assert column_letter(col) == letters
+
+
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" '
+    'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"'
+)
+
+
+def test_ods_styles_inherited_from_styles_xml(tmp_path):
+    """As LibreOffice writes them: a cell's automatic style (content.xml) names a
+    parent style and a data style that live in styles.xml."""
+    styles = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-styles {_ODS_NS}><office:styles>
+<number:percentage-style style:name="N144"><number:number number:decimal-places="1"
+ number:min-decimal-places="1" number:min-integer-digits="1"/><number:text>%</number:text>
+</number:percentage-style>
+<style:style style:name="Facultatif" style:family="table-cell">
+<style:table-cell-properties fo:background-color="#d9d9d9"/></style:style>
+<style:style style:name="FacultatifPct" style:family="table-cell"
+ style:parent-style-name="Facultatif" style:data-style-name="N144"/>
+</office:styles></office:document-styles>"""
+    content = f"""<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content {_ODS_NS}><office:automatic-styles>
+<style:style style:name="ce1" style:family="table-cell" style:parent-style-name="Facultatif"/>
+<style:style style:name="ce2" style:family="table-cell" style:parent-style-name="Default"
+ style:data-style-name="N144"/>
+<style:style style:name="ce3" style:family="table-cell" style:parent-style-name="FacultatifPct">
+<style:table-cell-properties fo:background-color="#ffffff"/></style:style>
+<style:style style:name="ce4" style:family="table-cell" style:parent-style-name="FacultatifPct"/>
+</office:automatic-styles><office:body><office:spreadsheet><table:table table:name="TDB">
+<table:table-row>
+<table:table-cell table:style-name="ce1" office:value-type="string"><text:p>gris</text:p>
+</table:table-cell>
+<table:table-cell table:style-name="ce2" office:value-type="percentage" office:value="0.0361">
+<text:p>3.6%</text:p></table:table-cell>
+<table:table-cell table:style-name="ce3" office:value-type="percentage" office:value="0.5">
+<text:p>50.0%</text:p></table:table-cell>
+<table:table-cell table:style-name="ce4" office:value-type="percentage" office:value="0.25">
+<text:p>25.0%</text:p></table:table-cell>
+</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"""
+    path = tmp_path / "68-tdb.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("styles.xml", styles)
+        zf.writestr("content.xml", content)
+    cells = read_workbook(path).sheets[0].cells
+    assert [cells[(1, c)].grey for c in (1, 2, 3, 4)] == [True, False, False, True]
+    assert [cells[(1, c)].number_format for c in (2, 3, 4)] == ["0.0%"] * 3
+    assert cells[(1, 2)].value == pytest.approx(0.0361)
