@@ -79,7 +79,8 @@ class _StyleState:
     """
 
     def __init__(self, base: _StyleState | None = None) -> None:
-        self.styles: dict[str, dict] = {k: dict(v) for k, v in (base.styles if base else {}).items()}
+        inherited = base.styles if base else {}
+        self.styles: dict[str, dict] = {name: dict(st) for name, st in inherited.items()}
         self.percent: dict[str, int] = dict(base.percent) if base else {}
         self._current: str | None = None
         self._percent: str | None = None
