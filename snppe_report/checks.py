@@ -12,6 +12,9 @@ indicateur_harmonise_absent (avertissement)
     An objective of the catalogue is in the workbook (one of its indicators is) but one
     of its core indicators has no value cell. Core: the objective's ratios with their
     numerator and denominator; for an objective without ratio, all its indicators.
+    When a local label of the workbook resembles the missing one (difflib ratio ≥
+    ``controles.similarite_suggestion``), the message names it and its row: advice
+    only, the matching stays exact.
 valeur_2019_absente (avertissement; info when the cell says ND / NC)
     No 2019 (diagnostic) value. "SO" (sans objet) is an answer and is not reported.
 cible_absente (avertissement)
@@ -49,12 +52,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import LOCAL_PREFIX, Catalogue, load_catalogue
 from .formatting import format_number, format_percent
 from .indicators import _lookup, indicator_groups, recompute_ratios, rules
 from .text import normalize
@@ -254,8 +258,37 @@ def _missing_harmonised(records: list[Row], cat: Catalogue) -> list[Finding]:
                 out.append(Finding("indicateur_harmonise_absent", "avertissement", (
                     f"Indicateur harmonisé absent ou non renseigné, alors que "
                     f"l'objectif « {cat.objective(objective).title} » figure au tableau de bord."
+                    + _suggestion(ind, records)
                 ), "", ind.label))  # fmt: skip
     return out
+
+
+def _suggestion(ind, records: list[Row]) -> str:
+    """Name the workbook's local label closest to a missing harmonised indicator.
+
+    Advice only: matching itself stays exact (see :mod:`snppe_report.catalogue`).
+    The similarity is difflib's ratio on normalised labels, best over the
+    indicator's label and variants; below ``similarite_suggestion`` nothing is said.
+    """
+    threshold = rules()["controles"]["similarite_suggestion"]
+    targets = [normalize(label) for label in (ind.label, *ind.variants)]
+    best, best_row = threshold, None
+    seen = set()
+    for row in records:
+        label = row["indicateur"]
+        if not str(row["indicateur_id"]).startswith(LOCAL_PREFIX) or label in seen:
+            continue
+        seen.add(label)
+        key = normalize(label)
+        score = max(SequenceMatcher(None, key, target).ratio() for target in targets)
+        if score >= best:
+            best, best_row = score, row
+    if best_row is None:
+        return ""
+    return (
+        f" Libellé proche dans le classeur : « {best_row['indicateur']} »{_line([best_row])} ;"
+        " s'il s'agit du même indicateur, reprenez le libellé national pour qu'il soit reconnu."
+    )
 
 
 def _core(cat: Catalogue, objective: str) -> list[str]:

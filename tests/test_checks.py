@@ -121,6 +121,31 @@ def test_missing_harmonised_indicators_of_a_present_objective():
     assert only(check_rows(tidy(*EPP_ROWS), 2023), "indicateur_harmonise_absent") == []
 
 
+def test_missing_harmonised_indicator_names_a_close_local_label():
+    """Matching stays exact, but the analyst is told which row to rename."""
+    rows = tidy(
+        *EPP_ROWS[:2],
+        ("Part des femmes enceintes ayant bénéficié d'un EPP par la PMI", EPP,
+         cells(v2019="3,6%", v2022="10%")),
+        ("Nombre de places créées en centre parental renforcé diffus expérimental", EPP,
+         cells(v2022="32")),
+    )  # fmt: skip
+    missing = only(check_rows(rows, 2023), "indicateur_harmonise_absent")
+    assert [f.indicateur for f in missing] == [
+        "Part des femmes enceintes ayant bénéficié d'un entretien du 4e mois réalisé par la PMI"
+    ]
+    assert missing[0].message.endswith(
+        "Libellé proche dans le classeur : « Part des femmes enceintes ayant bénéficié d'un "
+        "EPP par la PMI » (TDB, ligne 12) ; s'il s'agit du même indicateur, reprenez le "
+        "libellé national pour qu'il soit reconnu."
+    )
+    # a label that only shares "Nombre de …" is never suggested
+    far = tidy(*EPP_ROWS[:2], EPP_ROWS[2][:2] + (cells(),), ("Nombre de places créées en "
+               "centre parental renforcé diffus expérimental", EPP, cells(v2022="32")))
+    (alone,) = only(check_rows(far, 2023), "indicateur_harmonise_absent")
+    assert "Libellé proche" not in alone.message
+
+
 def test_missing_2019_values_and_targets():
     rows = tidy(
         ("Nombre d'agents formés (TMS et cadres)", "Action 6", cells(v2019="SO", v2022="240")),
