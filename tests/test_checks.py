@@ -140,8 +140,15 @@ def test_missing_harmonised_indicator_names_a_close_local_label():
         "libellé national pour qu'il soit reconnu."
     )
     # a label that only shares "Nombre de …" is never suggested
-    far = tidy(*EPP_ROWS[:2], EPP_ROWS[2][:2] + (cells(),), ("Nombre de places créées en "
-               "centre parental renforcé diffus expérimental", EPP, cells(v2022="32")))
+    far = tidy(
+        *EPP_ROWS[:2],
+        EPP_ROWS[2][:2] + (cells(),),
+        (
+            "Nombre de places créées en centre parental renforcé diffus expérimental",
+            EPP,
+            cells(v2022="32"),
+        ),
+    )
     (alone,) = only(check_rows(far, 2023), "indicateur_harmonise_absent")
     assert "Libellé proche" not in alone.message
 
