@@ -21,6 +21,7 @@ Status of an indicator for campaign year N, one of :data:`STATUTS`:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,7 @@ import yaml
 from .catalogue import Catalogue, Indicator, load_catalogue
 from .formatting import format_number, format_percent, format_value
 from .text import normalize
+from .values import parse_value
 
 __all__ = [
     "RATIO_COLUMNS", "STATUTS", "TABLE_COLUMNS", "Observation", "Status",
@@ -216,21 +218,48 @@ def _numeric_status(
 ) -> Status:
     rate = attainment_rate(start and start.valeur, latest.valeur, target.valeur, direction)
     where, goal = f"{latest.shown()} en {latest.annee}", f"cible {target.annee} : {target.shown()}"
+    exact = _exact_values_note(latest, target)  # the figures the sentence quotes
     if _reached(latest.valeur, target.valeur, direction):
         sign = "≤" if direction == "baisse" else "≥"
-        return Status(ATTEINT, 1.0 if rate is None else rate, f"Atteint : {where} {sign} {goal}.")
+        done = 1.0 if rate is None else rate
+        return Status(ATTEINT, done, f"Atteint : {where} {sign} {goal}.{exact}")
     if start is None:
         return Status(NON_EVALUABLE, None, (
             f"{goal[0].upper()}{goal[1:]} non atteinte ({where}) et aucune valeur antérieure "
-            "ne permet de mesurer la progression."
+            f"ne permet de mesurer la progression.{exact}"
         ))  # fmt: skip
     delta, move = latest.valeur - start.valeur, f"De {start.shown()} en {start.annee} à {where}"
+    exact = _exact_values_note(start, latest, target)
     if abs(delta) <= _band(start.valeur, latest.unite):
-        return Status(STABLE, rate, f"{move} : variation dans la bande de stabilité ({goal}).")
+        return Status(
+            STABLE, rate, f"{move} : variation dans la bande de stabilité ({goal}).{exact}"
+        )
     if (delta > 0) == (direction != "baisse"):
         done = f", {format_percent(rate, 0)} du chemin parcouru" if rate is not None else ""
-        return Status(PROGRES, rate, f"{move}, vers la {goal}{done}.")
-    return Status(RECUL, rate, f"{move}, en s'éloignant de la {goal}.")
+        return Status(PROGRES, rate, f"{move}, vers la {goal}{done}.{exact}")
+    return Status(RECUL, rate, f"{move}, en s'éloignant de la {goal}.{exact}")
+
+
+def _exact_values_note(*observations: Observation) -> str:
+    """Say so when the explanation's figures are more precise than the workbook shows.
+
+    The rate is computed on the cells' exact values (3,62 %), which the workbook may
+    display rounded by its number format (3,6 %): the reader who recomputes from the
+    displayed figures must know why the result differs slightly.
+    """
+    rounded = [
+        f"{obs.shown()} affiché {' '.join(obs.brut.split())}"
+        for obs in observations
+        if obs.valeur is not None and _displayed_rounded(obs)
+    ]
+    if not rounded:
+        return ""
+    return f" Calcul sur les valeurs exactes des cellules ({' ; '.join(rounded)})."
+
+
+def _displayed_rounded(obs: Observation) -> bool:
+    shown = parse_value(obs.brut).valeur if obs.brut else None
+    return shown is not None and not math.isclose(shown, obs.valeur, rel_tol=1e-9)
 
 
 def _text_status(diag: Observation | None, latest: Observation, target: Observation) -> Status:

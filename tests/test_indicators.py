@@ -169,6 +169,23 @@ def test_explanations_say_why_in_french():
     )
 
 
+def test_explanation_says_when_the_workbook_shows_rounded_figures():
+    """Seed 000's EPP share: cells hold 278 / 7 688 and 700 / 7 237, shown "3,6 %" and
+    "10 %". The rate is computed on the exact values (53 %, not the 56 % the displayed
+    figures would give), and the explanation says so."""
+    start = Observation(2019, 278 / 7688, "pourcentage", "3,6 %")
+    latest = Observation(2022, 700 / 7237, "pourcentage", "10 %")
+    target = Observation(2023, 0.15, "pourcentage", "15 %")
+    status = compute_status(start, latest, target)
+    assert status.explication == (
+        "De 3,62 % en 2019 à 9,67 % en 2022, vers la cible 2023 : 15 %, 53 % du chemin "
+        "parcouru. Calcul sur les valeurs exactes des cellules (3,62 % affiché 3,6 % ; "
+        "9,67 % affiché 10 %)."
+    )
+    reached = compute_status(start, Observation(2022, 0.1504, "pourcentage", "15 %"), target)
+    assert reached.explication.endswith("(15,04 % affiché 15 %).")
+
+
 _VALUES = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
 
