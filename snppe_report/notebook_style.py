@@ -18,9 +18,9 @@ own CSS parser), so nested blocks and strings are handled by a real tokenizer.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import tinycss2
+
+from ._paths import TEMPLATES
 
 __all__ = ["LAB_SCOPE", "STYLESHEETS", "lab_style_html", "scope_css"]
 
@@ -29,7 +29,7 @@ __all__ = ["LAB_SCOPE", "STYLESHEETS", "lab_style_html", "scope_css"]
 #: ``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon th { text-align: right }``.
 LAB_SCOPE = ".jp-RenderedHTMLCommon.jp-RenderedHTMLCommon"
 
-_TEMPLATE_STATIC = Path(__file__).resolve().parent.parent / "templates" / "snppe" / "static"
+_TEMPLATE_STATIC = TEMPLATES / "snppe" / "static"
 #: The report's stylesheets, in the template's order, with the media they apply to.
 STYLESHEETS = (
     (_TEMPLATE_STATIC / "report.css", None),

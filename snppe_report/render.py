@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import exceptions
+from ._paths import NOTEBOOKS, TEMPLATES  # TEMPLATES: base dir of the nbconvert template
 from ._publish import discard, keep_failure, publish
 from .exceptions import ParameterError, RenderError, SnppeError
 
@@ -62,11 +63,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ROOT = Path(__file__).resolve().parent.parent
 #: The report notebook (thin: parameters, then calls into :mod:`snppe_report.report`).
-NOTEBOOK = _ROOT / "notebooks" / "rapport_departemental.ipynb"
-#: Folder holding the nbconvert template ``snppe`` (passed as base dir and template path).
-TEMPLATES = _ROOT / "templates"
+NOTEBOOK = NOTEBOOKS / "rapport_departemental.ipynb"
 #: Output formats; the executed notebook (``ipynb``) is always kept.
 FORMATS = ("html", "pdf", "ipynb")
 #: Cells with one of these tags stay in the notebook but not in the report.
