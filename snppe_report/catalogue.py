@@ -1,23 +1,16 @@
 """The harmonised national indicators, read from ``data/catalogue.yaml``.
 
 Matching a workbook label to an indicator is deliberately strict: the label and
-every catalogue label/variant are reduced to a *key* by :func:`label_key`, and a
-label matches only when its key equals one of them. No fuzzy matching: a local
+every catalogue label/variant are reduced to a *key*, and a label matches only when
+its key equals one of them (labels are reduced to keys by :mod:`snppe_report.labels`,
+whose docstring lists the tolerated differences). No fuzzy matching: a local
 indicator that merely resembles a national one ("Nombre de places créées en centre
 parental renforcé …") must stay local.
 
-The key tolerates what the seeds show:
-
-* accents, case, apostrophes, quotes, dashes, HTML fragments (:func:`text.normalize`);
-* a ``(source …)`` parenthesis anywhere, or a parenthesis naming only a known source
-  such as ``(INSEE)``: it is removed from the key and used to choose between
-  indicators sharing a label (DREES / CD versus SNDS); with no source the first
-  indicator listed in the catalogue (DREES / CD) is chosen;
-* ``(à produire semestriellement)`` and similar ``(à produire …)`` notes;
-* leading bullets (``- dont …``) and trailing punctuation;
-* token rules: ``pré-natale`` / ``pré natale`` -> ``prénatale`` (same for post),
-  ``au moins une`` -> ``une``, ``évalués`` -> ``évaluées``, ``0 à 6 ans`` / ``0 - 6 ans``
-  -> ``0-6 ans``, ``4ème`` -> ``4e``, spaces around ``/`` and after apostrophes.
+The source named by a ``(source …)`` parenthesis, or by a parenthesis naming only a
+known source such as ``(INSEE)``, chooses between indicators sharing a label
+(DREES / CD versus SNDS); with no source the first indicator listed in the catalogue
+(DREES / CD) is chosen.
 
 The other spelling differences of the seeds (``Nombre de bilans …`` versus ``Nombre
 d'enfants … ayant bénéficié d'un bilan …``, ``selon le domicile`` versus ``au
@@ -41,6 +34,7 @@ from importlib import resources
 
 import yaml
 
+from .labels import label_key, objective_key
 from .text import normalize, slugify, strip_html
 
 __all__ = [
@@ -50,7 +44,6 @@ __all__ = [
     "load_catalogue",
     "parse_catalogue",
     "indicator_id",
-    "label_key",
 ]
 
 KINDS = ("count", "ratio", "delay", "text")
@@ -120,86 +113,13 @@ class _Key:
     source: str
 
 
-# --------------------------------------------------------------------------- keys
+# --------------------------------------------------------------------------- matching
 
-_PAREN = re.compile(r"\(([^()]*)\)")
-_SOURCE_PREFIX = re.compile(r"^\s*sources?\s*:?\s*")
-_KEY_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^[\s\-*+>.]+"), ""),  # leading bullet: "- dont ..."
-    (re.compile(r"[\s.:;,]+$"), ""),  # trailing punctuation
-    (re.compile(r"\b(pre|post)[\s-]+nata"), r"\1nata"),  # pré-natale -> prénatale
-    (re.compile(r"\bau moins (une?)\b"), r"\1"),  # d'au moins une VAD -> d'une VAD
-    (re.compile(r"\bevalues\b"), "evaluees"),  # IP évalués -> évaluées
-    (re.compile(r"\b(\d+)\s*(?:-|a)\s*(\d+)\s+ans\b"), r"\1-\2 ans"),  # 0 à 6 ans -> 0-6 ans
-    (re.compile(r"\b(\d+)\s*(?:eme|ieme|e)\b"), r"\1e"),  # 4ème -> 4e
-    (re.compile(r"\s*/\s*"), "/"),
-    (re.compile(r"'\s+"), "'"),
-    (re.compile(r"\s+"), " "),
-)
-_OBJECTIVE_PREFIX = re.compile(r"^(?:action|objectif|mesure)\s*(?:n\s*)?\d+(?:[.,]\d+)?\s*:?\s*")
-_OBJECTIVE_TARGET = re.compile(r"\s*cible nationale\b.*$")
-_OBJECTIVE_DOUBLE = re.compile(r"^double\b")  # "Doublé au niveau national" -> "Doubler"
 _STACK_SPLIT = re.compile(r"\s+(?=(?:Nombre|Part|Taux|Cohorte|Délai|Delai|- ?dont|Dont)\b)")
-
-
-def _apply_rules(text: str) -> str:
-    for pattern, repl in _KEY_RULES:
-        text = pattern.sub(repl, text)
-    return text.strip()
 
 
 def _source_tokens(source: str) -> tuple[str, ...]:
     return tuple(re.findall(r"[a-z0-9]+", normalize(source)))
-
-
-def label_key(label: str, source_words: frozenset[str] = frozenset()) -> tuple[str, str]:
-    """Comparison key of an indicator label, and the source it names.
-
-    Parameters
-    ----------
-    label : str
-        A label as written in a workbook (HTML fragments allowed).
-    source_words : frozenset of str, optional
-        Normalised words that make a bare parenthesis a source, e.g. ``{"insee"}``
-        for ``"(INSEE)"``. :meth:`Catalogue.match` passes the catalogue's words.
-
-    Returns
-    -------
-    tuple of (str, str)
-        The key (see the module docstring for the rules) and the normalised source
-        named by a ``(source …)`` parenthesis, or ``""``.
-
-    Examples
-    --------
-    >>> label_key("Nombre de naissances vivantes (source INSEE)")
-    ('nombre de naissances vivantes', 'insee')
-    """
-    text = normalize(label)
-    sources: list[str] = []
-
-    def _parenthesis(match: re.Match[str]) -> str:
-        content = match.group(1).strip()
-        if _SOURCE_PREFIX.match(content):
-            sources.append(_SOURCE_PREFIX.sub("", content))
-            return " "
-        if content.startswith("a produire"):
-            return " "
-        words = re.findall(r"[a-z0-9]+", content)
-        if words and source_words and all(w in source_words for w in words):
-            sources.append(content)
-            return " "
-        return match.group(0)
-
-    text = _PAREN.sub(_parenthesis, text)
-    source = " ".join(" ".join(re.findall(r"[a-z0-9]+", s)) for s in sources)
-    return _apply_rules(text), source
-
-
-def _objective_key(text: str) -> str:
-    key = _OBJECTIVE_TARGET.sub("", normalize(text))
-    key = _OBJECTIVE_PREFIX.sub("", key)
-    key = _OBJECTIVE_DOUBLE.sub("doubler", key)
-    return _apply_rules(key)
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -244,7 +164,7 @@ class Catalogue:
         objective_keys: dict[str, Objective] = {}
         for objective in self.objectives:
             for text in (objective.text, *objective.variants):
-                key = _objective_key(text)
+                key = objective_key(text)
                 if objective_keys.setdefault(key, objective) is not objective:
                     raise ValueError(f"texte d'objectif en double : {key}")
         object.__setattr__(self, "_by_id", by_id)
@@ -381,7 +301,8 @@ class Catalogue:
         """The national objective an objective cell denotes, if any.
 
         Tolerates an ``Action 6:`` prefix, the italic ``Cible nationale …`` note, and
-        ``Doublé`` for ``Doubler``, besides the rules of :func:`label_key`.
+        ``Doublé`` for ``Doubler``, besides the rules of :func:`label_key`: see
+        :func:`snppe_report.labels.objective_key`.
 
         Parameters
         ----------
@@ -394,7 +315,7 @@ class Catalogue:
         """
         if not text:
             return None
-        return self._objectives_by_key.get(_objective_key(text))
+        return self._objectives_by_key.get(objective_key(text))
 
     def indicator_id(self, label: str, context: str | None = None) -> str:
         """Stable id of a label: its catalogue id, or ``"local-" + slug``.

@@ -8,7 +8,6 @@ from snppe_report.catalogue import (
     Catalogue,
     Indicator,
     indicator_id,
-    label_key,
     load_catalogue,
     parse_catalogue,
 )
@@ -740,15 +739,6 @@ def test_indicator_id_is_stable_and_path_safe(label):
     assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", found)
     assert len(found) <= 66
     assert found.startswith("local-") or found in CATALOGUE
-
-
-def test_label_key_extracts_the_source():
-    assert label_key("Nombre de naissances vivantes (source INSEE)") == (
-        "nombre de naissances vivantes",
-        "insee",
-    )
-    assert label_key("X (source DREES / CD) (à produire semestriellement)") == ("x", "drees cd")
-    assert label_key("X (parents majeurs)") == ("x (parents majeurs)", "")
 
 
 # --------------------------------------------------------------------------- validation
