@@ -107,12 +107,6 @@ class Objective:
     national_target_label: str = ""
 
 
-@dataclass(frozen=True)
-class _Key:
-    text: str
-    source: str
-
-
 # --------------------------------------------------------------------------- matching
 
 _STACK_SPLIT = re.compile(r"\s+(?=(?:Nombre|Part|Taux|Cohorte|Délai|Delai|- ?dont|Dont)\b)")

@@ -188,7 +188,8 @@ def test_default_parameters_run_from_another_directory(tmp_path):
         str(render.NOTEBOOK), str(tmp_path / "out.ipynb"), cwd=str(tmp_path),
         progress_bar=False, kernel_name="python3",
     )  # fmt: skip
-    cover = nb.cells[2].outputs[0].data["text/html"]
+    (cover_cell,) = [cell for cell in nb.cells if cell.get("id") == "couverture"]
+    cover = cover_cell.outputs[0].data["text/html"]
     assert "Haut-Rhin (68)" in cover
 
 
