@@ -5,21 +5,28 @@ each a sparse grid of :class:`Cell` objects with their number format, grey fill 
 merged ranges, plus the document properties and the file's SHA-256.
 
 Safety first: the file's size, the archive's member count, declared sizes and
-compression ratios, each XML part's size, each sheet's row count, cell count and
-merged area are checked *before* anything is inflated or handed to openpyxl (which
-would materialise every cell of a merged range or of a sheet's bounding box). Every
-XML part's prolog is read with defusedxml first, so a DTD (entity expansion, external
-entities) is refused whatever openpyxl's own settings; macros are never run
-(openpyxl does not execute VBA; ``keep_vba`` is off). Formula cells keep their
-cached value; a formula without a cached value is kept as :attr:`Cell.formula`
-with ``value=None`` so that the table can compute or report it.
+compression ratios, and each XML part's size are checked here *before* anything is
+inflated; every XML part's prolog is read with defusedxml first, so a DTD (entity
+expansion, external entities) is refused whatever the format reader does. The format
+reader then bounds each sheet's row and cell counts (and, for xlsx, the merged area)
+while it streams the sheet parts, before openpyxl would materialise every cell of a
+merged range or of a sheet's bounding box; the sheets' spanned area and total text
+are checked here once they are read. Formula cells keep their cached value; a
+formula without a cached value is kept as :attr:`Cell.formula` with ``value=None``
+so that the table can compute or report it.
+
+This module holds the public API and what both formats share; the format details
+are in :mod:`snppe_report._xlsx` (``.xlsx``/``.xlsm``: a defusedxml pre-scan of the
+parts, then openpyxl, which never runs macros: ``keep_vba`` is off) and
+:mod:`snppe_report._ods` (``.ods``: a streamed defusedxml reader). All the limits
+are in :data:`LIMITS`, read at call time (``_xlsx`` reads them from this module,
+``_ods`` receives them from :func:`read_workbook`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -50,8 +57,6 @@ LIMITS = {
 }
 SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _XML_PARTS = (".xml", ".rels", ".vml")
 # what reading a damaged member raises: bad deflate data, CRC, truncation, an unknown
 # compression method (NotImplementedError), an encrypted member (RuntimeError)
@@ -181,8 +186,9 @@ def read_workbook(path: str | Path) -> Workbook:
 
             sheets, props = read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
         else:
-            formulas = _scan_xlsx(archive, path)
-            sheets, props = _read_xlsx(path, formulas)
+            from ._xlsx import read_xlsx
+
+            sheets, props = read_xlsx(archive, path)
         _check_sheets(sheets, path)
     except DefusedXmlException as exc:
         raise UnsafeWorkbookError(
@@ -354,186 +360,6 @@ def _check_sheets(sheets: list[Sheet], path: Path) -> None:
             )
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Map sheet name -> part path inside an xlsx archive."""
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names:
-        raise KeyError("xl/workbook.xml")
-    rels = {}
-    if "xl/_rels/workbook.xml.rels" in names:
-        with archive.open("xl/_rels/workbook.xml.rels") as fh:
-            for _, el in iterparse(fh, forbid_dtd=True):
-                if el.tag.endswith("Relationship"):
-                    target = el.get("Target", "")
-                    target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                    rels[el.get("Id")] = target
-    parts = {}
-    with archive.open("xl/workbook.xml") as fh:
-        for _, el in iterparse(fh, forbid_dtd=True):
-            if el.tag == _MAIN_NS + "sheet":
-                rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-                if rid in rels:
-                    parts[el.get("name", "")] = rels[rid]
-    return parts
-
-
-def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> dict[str, dict[tuple[int, int], str]]:
-    """Bound the sheets' sizes and find formulas without a cached value, per sheet."""
-    try:
-        parts = _sheet_parts(archive)
-    except (KeyError, zipfile.BadZipFile) as exc:
-        raise UnreadableWorkbookError(
-            "ce fichier n'est pas un classeur Excel valide (workbook.xml absent).", file=path
-        ) from exc
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    budget = {"cells": LIMITS["cells"], "merged_cells": LIMITS["merged_cells"]}
-    for name, part in parts.items():
-        if part not in archive.namelist():
-            continue
-        found[name] = _scan_sheet(archive, part, name, path, budget)
-    _scan_shared_strings(archive, path)
-    return found
-
-
-def _over(path: Path, sheet: str | None, limit: str, what: str) -> UnsafeWorkbookError:
-    return UnsafeWorkbookError(
-        f"le classeur compte plus de {LIMITS[limit]:,} {what} : ce n'est pas un tableau "
-        "de bord SNPPE (limite de sécurité).".replace(",", " "),
-        file=path,
-        sheet=sheet,
-    )
-
-
-def _scan_shared_strings(archive: zipfile.ZipFile, path: Path) -> None:
-    """Count the shared strings, which openpyxl keeps all: a workbook needs at most one
-    per cell. The parts are found as openpyxl finds them, by their content type."""
-    names = set(archive.namelist())
-    if "[Content_Types].xml" not in names:
-        return
-    parts = []
-    with archive.open("[Content_Types].xml") as fh:
-        for _, el in iterparse(fh, forbid_dtd=True):
-            if el.tag == _CT_NS + "Override" and "sharedStrings" in el.get("ContentType", ""):
-                parts.append(el.get("PartName", "").lstrip("/"))
-    for part in (p for p in parts if p in names):
-        count = 0
-        with archive.open(part) as fh:
-            for _, el in iterparse(fh, forbid_dtd=True):
-                if el.tag == _MAIN_NS + "si":
-                    count += 1
-                    el.clear()
-                    if count > LIMITS["cells"]:
-                        raise _over(path, None, "cells", f"textes partagés (« {part} »)")
-
-
-def _scan_sheet(archive, part, name, path, budget) -> dict[tuple[int, int], str]:
-    rows = 0
-    missing: dict[tuple[int, int], str] = {}
-    formula = value = ref = None
-    with archive.open(part) as fh:
-        for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
-            tag = el.tag
-            if event == "start":
-                if tag == _MAIN_NS + "c":
-                    ref, formula, value = el.get("r"), None, None
-                    budget["cells"] -= 1
-                    if budget["cells"] < 0:
-                        raise _over(path, name, "cells", "cellules")
-                elif tag == _MAIN_NS + "mergeCell":
-                    budget["merged_cells"] -= _range_area(el.get("ref", ""))
-                    if budget["merged_cells"] < 0:
-                        raise _over(path, name, "merged_cells", "cellules fusionnées")
-                continue
-            if tag == _MAIN_NS + "row":
-                rows += 1
-                if rows > LIMITS["sheet_rows"]:
-                    raise UnsafeWorkbookError(
-                        f"la feuille compte plus de {LIMITS['sheet_rows']:,} lignes : ce n'est "
-                        "pas un tableau de bord SNPPE (limite de sécurité).".replace(",", " "),
-                        file=path,
-                        sheet=name,
-                    )
-                el.clear()
-            elif tag == _MAIN_NS + "f":
-                formula = el.text or "<formule partagée>"
-            elif tag == _MAIN_NS + "v":
-                value = el.text
-            elif tag == _MAIN_NS + "c":
-                if formula is not None and value in (None, "") and ref:
-                    missing[_parse_ref(ref)] = "=" + formula
-    return missing
-
-
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
-
-
-def _range_area(ref: str) -> int:
-    """Cells in "B2:D10" (1 for a single cell; absurd refs count as huge)."""
-    first, _, last = ref.replace("$", "").partition(":")
-    (r0, c0), (r1, c1) = _parse_ref(first), _parse_ref(last or first)
-    if not (r0 and c0 and r1 and c1):
-        return 0
-    return (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
-
-
-def _parse_ref(ref: str) -> tuple[int, int]:
-    m = _REF.match(ref.upper())
-    if not m:
-        return (0, 0)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
-
-
-def _read_xlsx(path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]:
-    import warnings
-
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns on extensions, data validation...
-            wb = openpyxl.load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
-    except DefusedXmlException:
-        raise
-    except Exception as exc:  # openpyxl raises many types on broken parts
-        raise UnreadableWorkbookError(
-            f"classeur Excel illisible ({type(exc).__name__} : {exc}).", file=path
-        ) from exc
-    sheets = []
-    for ws in wb.worksheets:
-        sheets.append(_xlsx_sheet(ws, formulas.get(ws.title, {})))
-    props = wb.properties
-    properties = {
-        k: str(getattr(props, k) or "")
-        for k in ("title", "subject", "keywords", "description", "creator", "category")
-    }
-    wb.close()
-    return sheets, properties
-
-
-def _xlsx_sheet(ws, missing: dict[tuple[int, int], str]) -> Sheet:
-    cells: dict[tuple[int, int], Cell] = {}
-    # the stored cells only: ws.iter_rows() would create every cell of the bounding box
-    for key, c in sorted(ws._cells.items()):
-        value = cap_text(c.value) if isinstance(c.value, str) else c.value
-        formula = missing.get(key)
-        if value is None and formula is None:
-            continue
-        if isinstance(value, str) and not value.strip() and formula is None:
-            continue
-        cells[key] = Cell(
-            c.row, c.column, value, c.number_format or "General", _is_grey(c.fill), formula
-        )
-    merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-    hidden_rows = frozenset(r for r, d in ws.row_dimensions.items() if d.hidden)
-    hidden_cols = frozenset(
-        _parse_ref(f"{k}1")[1] for k, d in ws.column_dimensions.items() if d.hidden
-    )
-    return Sheet(ws.title, cells, merged, ws.sheet_state != "visible", hidden_rows, hidden_cols)
-
-
 def is_grey_rgb(rgb: str) -> bool:
     """True for a grey (not white, not black) ``RRGGBB`` / ``AARRGGBB`` colour."""
     rgb = (rgb or "").lstrip("#")[-6:]
@@ -544,20 +370,3 @@ def is_grey_rgb(rgb: str) -> bool:
     except ValueError:
         return False
     return max(r, g, b) - min(r, g, b) <= 16 and 0x60 <= max(r, g, b) <= 0xF4
-
-
-def _is_grey(fill) -> bool:
-    if fill is None or getattr(fill, "fill_type", None) not in ("solid", "gray125", "darkGray"):
-        return False
-    color = fill.fgColor
-    if color is None:
-        return False
-    if color.type == "rgb":
-        return is_grey_rgb(color.rgb)
-    if color.type == "theme":
-        tint = color.tint or 0.0
-        # theme 0 = background (white) darkened; theme 1 = text (black) lightened
-        return (color.theme == 0 and tint < -0.03) or (color.theme == 1 and tint > 0.5)
-    if color.type == "indexed":
-        return color.indexed in (22, 23, 55)  # legacy palette greys
-    return False
