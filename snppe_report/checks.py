@@ -60,7 +60,8 @@ import pandas as pd
 
 from .catalogue import LOCAL_PREFIX, Catalogue, load_catalogue
 from .formatting import format_number, format_percent
-from .indicators import _lookup, indicator_groups, recompute_ratios, rules
+from .indicators import _lookup, indicator_groups, recompute_ratios
+from .status import rules
 from .text import normalize
 
 __all__ = [

@@ -86,7 +86,7 @@ class Report:
     definitions_origine : str
         Where the definitions come from (French).
     regles : tuple of str
-        Status rules (:func:`snppe_report.indicators.status_rules`).
+        Status rules (:func:`snppe_report.status.status_rules`).
     chiffres : tuple of dict
         Every figure with its cell, for the annex.
     annees_valeurs, annees_cibles : tuple of int
@@ -246,7 +246,7 @@ def build_report(
     -------
     Report
     """
-    from . import checks, indicators
+    from . import checks, indicators, status
 
     year = int(annee if annee is not None else extraction.annee)
     rows = display_rows(extraction.rows)
@@ -274,7 +274,7 @@ def build_report(
         engagements=views.engagements(table, index, years_v, years_c, year),
         definitions=definitions,
         definitions_origine=origin,
-        regles=tuple(indicators.status_rules()),
+        regles=tuple(status.status_rules()),
         chiffres=cells.figures(rows),
         annees_valeurs=years_v,
         annees_cibles=years_c,

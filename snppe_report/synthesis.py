@@ -392,7 +392,7 @@ _DECIMALS = re.compile(r"\d+(?:[,.](\d+))?")
 
 def _tolerance_points() -> float:
     """The report's tolerance (``status_rules.yaml``), so both judge ratios alike."""
-    from .indicators import rules
+    from .status import rules
 
     return float(rules()["controles"]["tolerance_ratio_points"])
 

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from snppe_report import _report_cells as cells
-from snppe_report import indicators, report
+from snppe_report import report, status
 from snppe_report.table import extract
 
 HEADER = [
@@ -203,7 +203,7 @@ def test_annexes(rapport):
     annexes = report.annexes_html(rapport)
     for code in ("SO", "ND", "NC"):
         assert f"<strong>{code}</strong>" in annexes
-    first_rule = indicators.status_rules()[0]
+    first_rule = status.status_rules()[0]
     assert first_rule.replace("'", "&#39;")[:40] in annexes
     assert "Nombre de naissances vivantes" in annexes  # definitions: catalogue fallback
     for source in rapport.indicateurs["diagnostic_source"].dropna():
