@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import _paths
 from . import _report_cells as cells
 from . import _report_views as views
 from ._report_cells import Cellule
@@ -47,7 +48,7 @@ __all__ = [
     "key_values",
 ]
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = _paths.NOTEBOOKS  # relative workbook paths are tried from here too
 KEY_VALUES_MIMETYPE = "application/vnd.snppe.valeurs-cles+json"
 
 

@@ -36,6 +36,7 @@ from typing import Any
 
 import pandas as pd
 
+from ._paths import NOTEBOOKS
 from .catalogue import Indicator, load_catalogue
 from .collectivites import Collectivite, departements, get_collectivite
 from .exceptions import InputError, ParameterError
@@ -59,9 +60,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_ROOT = Path(__file__).resolve().parent.parent
 #: The synthesis notebook (thin: parameters, then calls into this module).
-NOTEBOOK = _ROOT / "notebooks" / "synthese_nationale.ipynb"
+NOTEBOOK = NOTEBOOKS / "synthese_nationale.ipynb"
 #: Stem of the published files: ``synthese-nationale.html`` / ``.pdf``.
 STEM = "synthese-nationale"
 #: Objectives a collectivité may leave aside (optional): counted only when reported.
