@@ -3,7 +3,9 @@
 The dashboard sheet is found by its header row, whatever the sheet is called:
 a row naming the Mesure / Objectif / Indicateur columns followed by columns that
 carry years. Title blocks above it, instruction and definition sheets (no year
-columns), repeated header rows and legends are recognised and skipped.
+columns), repeated header rows and legends are recognised and skipped. A dashboard
+split over several sheets with the same columns (one per engagement) is read whole
+(:func:`find_layouts`).
 
 Header texts may span several rows (a merged "Cibles" group above the years, a
 "(rappel)" line below). Each value column is classified from its composed text:
@@ -24,7 +26,7 @@ from .exceptions import LayoutError
 from .text import normalize
 from .workbook import Sheet, Workbook
 
-__all__ = ["Column", "Layout", "find_layout", "find_definitions", "header_texts"]
+__all__ = ["Column", "Layout", "find_layout", "find_layouts", "find_definitions", "header_texts"]
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 _ROLE_WORDS = {
@@ -182,13 +184,51 @@ def _sheet_layout(sheet: Sheet) -> Layout | None:
 
 
 def find_layout(workbook: Workbook) -> Layout:
-    """Find the dashboard sheet and its columns.
+    """Find the dashboard sheet and its columns (the main one, see :func:`find_layouts`).
 
     Raises
     ------
     LayoutError
         No sheet has a Mesure/Objectif/Indicateur header followed by year columns.
     """
+    return _candidates(workbook)[0]
+
+
+def find_layouts(workbook: Workbook) -> tuple[tuple[Layout, ...], tuple[Layout, ...]]:
+    """The dashboard sheets to read together, and the dashboard-like sheets left aside.
+
+    A dashboard may be split over several sheets (one per engagement, say): every
+    visible sheet whose value columns are the same (year and nature) as the main
+    sheet's is a part of it, read in the workbook's order. A sheet with other columns
+    (another campaign's copy, a hidden draft) is a different dashboard: it is returned
+    apart, so that the caller says it was not read instead of dropping it silently.
+
+    Returns
+    -------
+    tuple of (tuple of Layout, tuple of Layout)
+        The parts to read (the main sheet among them) and the sheets left aside.
+
+    Raises
+    ------
+    LayoutError
+        As :func:`find_layout`.
+    """
+    found = _candidates(workbook)
+    main, others = found[0], found[1:]
+    same = {(c.annee, c.nature) for c in main.columns}
+    parts = [main] + [
+        lay
+        for lay in others
+        if not lay.sheet.hidden and {(c.annee, c.nature) for c in lay.columns} == same
+    ]
+    order = {id(sheet): i for i, sheet in enumerate(workbook.sheets)}
+    parts.sort(key=lambda lay: order[id(lay.sheet)])
+    aside = tuple(lay for lay in others if all(lay is not part for part in parts))
+    return tuple(parts), aside
+
+
+def _candidates(workbook: Workbook) -> list[Layout]:
+    """Every sheet with a dashboard header, the main one first."""
     found = [lay for lay in map(_sheet_layout, workbook.sheets) if lay is not None]
     if not found:
         with_header = [s.name for s in workbook.sheets if _has_label_header(s)]
@@ -207,9 +247,10 @@ def find_layout(workbook: Workbook) -> Layout:
             + ").",
             file=workbook.path,
         )
-    # several candidates: the visible one with the most value columns
+    # several candidates: the visible one with the most value columns (stable sort:
+    # the first such sheet in the workbook)
     found.sort(key=lambda lay: (lay.sheet.hidden, -len(lay.columns)))
-    return found[0]
+    return found
 
 
 def _has_label_header(sheet: Sheet) -> bool:

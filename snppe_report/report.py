@@ -96,6 +96,8 @@ class Report:
         Whether the workbook reports attainment levels.
     autres_fichiers : tuple of str
         Workbooks of other years merged into the series (oldest first).
+    feuilles : tuple of str
+        Every dashboard sheet read (a dashboard may span one sheet per engagement).
     """
 
     collectivite: Any
@@ -121,6 +123,14 @@ class Report:
     annees_cibles: tuple[int, ...] = ()
     avec_atteinte: bool = False
     autres_fichiers: tuple[str, ...] = ()
+    feuilles: tuple[str, ...] = ()
+
+    @property
+    def feuilles_texte(self) -> str:
+        """``feuille « Tableau de bord »`` or ``feuilles « Engagement 1 », « Engagement 2 »``."""
+        names = self.feuilles or (self.feuille,)
+        quoted = ", ".join(f"« {name} »" for name in names)
+        return f"feuille{'s' if len(names) > 1 else ''} {quoted}"
 
     @property
     def titre_collectivite(self) -> str:
@@ -263,6 +273,7 @@ def build_report(
         annee=year,
         fichier=Path(extraction.path).name,
         feuille=str(extraction.sheet),
+        feuilles=tuple(extraction.sheets or (str(extraction.sheet),)),
         sha256=str(extraction.sha256),
         origine=str(extraction.collectivite_origine),
         genere_le=generated or generation_date(),

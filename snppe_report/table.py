@@ -16,7 +16,12 @@ Reading rules:
 * a numeric cell's number format decides whether it is a percentage; a formula
   without cached value is computed when it is simple arithmetic, else reported;
 * a grey fill on the mesure, objectif or indicator cell marks an optional
-  objective (``facultatif``).
+  objective (``facultatif``);
+* a dashboard split over several sheets with the same year columns (one per
+  engagement) is read sheet after sheet, a sheet's name standing for the engagement
+  of rows that have none; a dashboard-like sheet that is a copy (its indicators were
+  already read) or another campaign (other year columns) is not read and says so
+  (finding ``feuille_non_lue``): nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from .catalogue import indicator_id
 from .checks import Finding
 from .collectivites import Collectivite, resolve
 from .formula import evaluate_formula
-from .layout import Layout, find_definitions, find_layout
+from .layout import Layout, find_definitions, find_layout, find_layouts
 from .text import normalize
 from .workbook import Cell, Sheet, Workbook, column_letter, read_workbook
 
@@ -78,6 +83,9 @@ class Extraction:
     annee: int
     fictive: bool
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    #: Every sheet read, in the workbook's order (a dashboard may span several sheets,
+    #: one per engagement); ``sheet`` is the main one. Empty means ``(sheet,)``.
+    sheets: tuple[str, ...] = ()
 
     def contract(self) -> pd.DataFrame:
         """The rows with exactly the public columns."""
@@ -105,10 +113,12 @@ def extract(path: str | Path, departement: str | None = None) -> Extraction:
 def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extraction:
     """Same as :func:`extract` on an already read :class:`Workbook`."""
     layout = find_layout(workbook)
+    parts, aside = find_layouts(workbook)
     titles = _title_texts(workbook, layout)
     collectivite, origine = resolve(departement, titles, workbook.path.name)
-    reader = _RowReader(layout, collectivite.code)
-    frame = pd.DataFrame(reader.read(), columns=[*COLUMNS, *INTERNAL])
+    records, findings, read = _read_parts(parts, layout, collectivite.code)
+    findings += [_sheet_not_read(lay, layout, "ses colonnes d'années diffèrent") for lay in aside]
+    frame = pd.DataFrame(records, columns=[*COLUMNS, *INTERNAL])
     frame = frame.astype({"annee": "int64", "valeur": "float64", "facultatif": "bool"})
     frame["objectif_num"] = frame["objectif_num"].astype("Int64")
     return Extraction(
@@ -121,7 +131,50 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
         definitions=_definitions(workbook, layout.sheet),
         annee=layout.annee,
         fictive=_is_fictive(titles),
-        findings=tuple(reader.findings),
+        findings=tuple(findings),
+        sheets=tuple(lay.sheet.name for lay in read),
+    )
+
+
+def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Finding], list]:
+    """Read the sheets of a dashboard split over several sheets.
+
+    The main sheet is read first and always kept. Another part whose indicators
+    repeat the ones already read is a copy, not a part: it is left aside with a
+    finding. When there are several parts, a row without engagement takes its sheet's
+    name. Rows come back in the workbook's order of the sheets, numbered again.
+    """
+    kept: dict[int, tuple[Layout, list[tuple], list[Finding]]] = {}
+    aside: list[Finding] = []
+    labels: set[str] = set()
+    for index, lay in sorted(enumerate(parts), key=lambda item: item[1] is not main):
+        reader = _RowReader(lay, code)
+        if len(parts) > 1:
+            reader.engagement = " ".join(lay.sheet.name.split())
+        rows = reader.read()
+        own = {rec[4] for rec in rows}
+        if lay is not main and own & labels:
+            aside.append(_sheet_not_read(lay, main, "elle reprend des indicateurs déjà lus"))
+            continue
+        kept[index] = (lay, rows, reader.findings)
+        labels |= own
+    ordered = [kept[i] for i in sorted(kept)]
+    records = [rec for _, rows, _ in ordered for rec in rows]
+    if len(ordered) > 1:  # one numbering across the sheets ("ordre" is column 14)
+        records = [(*rec[:14], i + 1, *rec[15:]) for i, rec in enumerate(records)]
+    findings = [f for _, _, found in ordered for f in found] + aside
+    return records, findings, [lay for lay, _, _ in ordered]
+
+
+def _sheet_not_read(lay: Layout, main: Layout, why: str) -> Finding:
+    return Finding(
+        "feuille_non_lue",
+        "avertissement",
+        f"La feuille « {lay.sheet.name} » a aussi un en-tête de tableau de bord mais {why} "
+        f"que la feuille « {main.sheet.name} » : elle n'est pas lue. Un classeur ne porte "
+        "qu'un tableau de bord ; transmettez l'autre dans son propre classeur.",
+        "",
+        "",
     )
 
 

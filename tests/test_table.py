@@ -223,3 +223,50 @@ def test_fictive_flag_from_title(dashboard):
 )
 def test_display_number(value, fmt, shown):
     assert display_number(value, fmt) == shown
+
+
+# -- a dashboard over several sheets -----------------------------------------------------
+
+_CRIP_HEADER = ["Mesure", "Objectif", "Indicateur", "Niveau 2019 (diagnostic)",
+                "Niveau 2022", "Cible 2023"]  # fmt: skip
+_EPP_SHEET = [
+    ["Département de la Somme"],
+    _CRIP_HEADER,
+    ["Rendre obligatoire l'EPP", "Objectif n° 1", "Nombre d'entretiens du 4e mois réalisés "
+     "par la PMI (source DREES / CD)", 278, 700],
+]  # fmt: skip
+_CRIP_SHEET = [
+    _CRIP_HEADER,
+    ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes", 5222, 5450],
+    [None, None, "Taux d'IP évalués sous 3 mois", "41%", "52%", "80%"],
+]
+
+
+def test_a_dashboard_with_one_sheet_per_engagement_is_read_whole(dashboard):
+    ex = extract(dashboard(_EPP_SHEET, name="80-somme.xlsx", sheet="Engagement 1",
+                           extra_sheets=[("Engagement 2", _CRIP_SHEET)]))  # fmt: skip
+    assert ex.sheets == ("Engagement 1", "Engagement 2") and ex.sheet == "Engagement 1"
+    rows = ex.rows
+    assert rows.indicateur.drop_duplicates().tolist() == [
+        "Nombre d'entretiens du 4e mois réalisés par la PMI (source DREES / CD)",
+        "Nombre d'IP entrantes",
+        "Taux d'IP évalués sous 3 mois",
+    ]
+    assert rows.engagement.drop_duplicates().tolist() == ["Engagement 1", "Engagement 2"]
+    assert rows.source.tolist()[-1] == "Engagement 2!F3"
+    assert rows.ordre.tolist() == list(range(1, len(rows) + 1))
+    assert [f.code for f in ex.findings] == []
+
+
+def test_a_copy_or_another_campaign_in_the_same_workbook_is_not_read_but_said(dashboard):
+    copy = [_CRIP_HEADER, *_EPP_SHEET[2:]]
+    other_years = [[*_CRIP_HEADER[:3], "Niveau 2019", "Niveau 2021", "Cible 2022"],
+                   *_CRIP_SHEET[1:]]  # fmt: skip
+    ex = extract(dashboard(_EPP_SHEET, name="80-somme.xlsx", sheet="TDB 2023",
+                           extra_sheets=[("Copie", copy), ("TDB 2021", other_years)]))  # fmt: skip
+    assert ex.sheets == ("TDB 2023",)
+    assert set(ex.rows.source.str.partition("!")[0]) == {"TDB 2023"}
+    aside = [f for f in ex.findings if f.code == "feuille_non_lue"]
+    assert [f.severity for f in aside] == ["avertissement", "avertissement"]
+    assert "« Copie »" in aside[0].message and "reprend des indicateurs" in aside[0].message
+    assert "« TDB 2021 »" in aside[1].message and "colonnes d'années" in aside[1].message
