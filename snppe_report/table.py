@@ -117,7 +117,11 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     titles = _title_texts(workbook, layout)
     collectivite, origine = resolve(departement, titles, workbook.path.name)
     records, findings, read = _read_parts(parts, layout, collectivite.code)
-    findings += [_sheet_not_read(lay, layout, "ses colonnes d'années diffèrent") for lay in aside]
+    findings += [
+        _sheet_not_read(lay, layout, "elle est masquée" if lay.sheet.hidden
+                        else "ses colonnes d'années ne sont pas celles du tableau de bord lu")
+        for lay in aside
+    ]  # fmt: skip
     frame = pd.DataFrame(records, columns=[*COLUMNS, *INTERNAL])
     frame = frame.astype({"annee": "int64", "valeur": "float64", "facultatif": "bool"})
     frame["objectif_num"] = frame["objectif_num"].astype("Int64")
@@ -170,9 +174,10 @@ def _sheet_not_read(lay: Layout, main: Layout, why: str) -> Finding:
     return Finding(
         "feuille_non_lue",
         "avertissement",
-        f"La feuille « {lay.sheet.name} » a aussi un en-tête de tableau de bord mais {why} "
-        f"que la feuille « {main.sheet.name} » : elle n'est pas lue. Un classeur ne porte "
-        "qu'un tableau de bord ; transmettez l'autre dans son propre classeur.",
+        f"La feuille « {lay.sheet.name} » a aussi un en-tête de tableau de bord, mais {why} :"
+        f" elle n'est pas lue (tableau de bord lu : feuille « {main.sheet.name} »). Un "
+        "classeur ne porte qu'un tableau de bord ; transmettez l'autre dans son propre "
+        "classeur.",
         "",
         "",
     )

@@ -270,3 +270,8 @@ def test_a_copy_or_another_campaign_in_the_same_workbook_is_not_read_but_said(da
     assert [f.severity for f in aside] == ["avertissement", "avertissement"]
     assert "« Copie »" in aside[0].message and "reprend des indicateurs" in aside[0].message
     assert "« TDB 2021 »" in aside[1].message and "colonnes d'années" in aside[1].message
+    assert aside[1].message.startswith(
+        "La feuille « TDB 2021 » a aussi un en-tête de tableau de bord, mais ses colonnes "
+        "d'années ne sont pas celles du tableau de bord lu : elle n'est pas lue (tableau de "
+        "bord lu : feuille « TDB 2023 »)."
+    )
