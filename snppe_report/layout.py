@@ -34,6 +34,8 @@ _ROLE_WORDS = {
     "mesure": ("mesure", "mesures", "action", "actions"),
     "objectif": ("objectif", "objectifs", "objectif(s)"),
     "indicateur": ("indicateur", "indicateurs", "intitule de l'indicateur", "libelle"),
+    # optional: the row's unit ("%", "mois"), applied to bare numbers (values.apply_unit)
+    "unite": ("unite", "unites", "unite de mesure", "unite de l'indicateur"),
 }
 _TARGET_WORDS = ("cible", "objectif", "rappel", "prevision", "prevu", "attendu")
 SCAN_ROWS = 60

@@ -15,6 +15,8 @@ Reading rules:
   (and reported);
 * a numeric cell's number format decides whether it is a percentage; a formula
   without cached value is computed when it is simple arithmetic, else reported;
+  a "Unité" column, when there is one, gives bare numbers their unit (41 with "%"
+  is 41 %; see :func:`values.apply_unit`);
 * a grey fill on the mesure, objectif or indicator cell marks an optional
   objective (``facultatif``);
 * a dashboard split over several sheets with the same year columns (one per
@@ -382,6 +384,15 @@ class _RowReader:
         )
 
     def _parse(self, cell: Cell, piece, source: str, label: str):
+        brut, parsed = self._parse_cell(cell, piece, source, label)
+        unit_col = self.layout.roles.get("unite")
+        if unit_col is not None:
+            unit = self.sheet.text(cell.row, unit_col)
+            if unit and "\n" not in unit.strip():
+                parsed = values.apply_unit(parsed, unit)
+        return brut, parsed
+
+    def _parse_cell(self, cell: Cell, piece, source: str, label: str):
         if cell.formula is not None and cell.value is None:
             return self._formula(cell, source, label)
         if isinstance(piece, str):

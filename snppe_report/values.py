@@ -60,6 +60,11 @@ Text cells (HTML tags removed, entities decoded, all kinds of spaces made plain)
 
 A single dot is a decimal point (``997.5``); dots are thousands separators only when
 there are several groups (``1.250.000``) or a decimal comma follows (``1.250,5``).
+
+A dashboard may give each row's unit in a column of its own ("Unité" : ``%``,
+``mois``, ``en jours``): :func:`apply_unit` gives a bare number that unit (41 with
+``%`` is 41 %, i.e. 0.41). A unit the cell states itself (a % format, ``4,5 mois``)
+wins over the column's.
 """
 
 from __future__ import annotations
@@ -77,6 +82,7 @@ __all__ = [
     "STATUTS",
     "UNITES",
     "ParsedValue",
+    "apply_unit",
     "clean_text",
     "is_empty",
     "parse_value",
@@ -279,6 +285,43 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
     except Exception:  # an exotic object whose str() fails is still just "not a value"
         return _texte("contenu illisible")
     return _parse_text(clean_text(text))
+
+
+def apply_unit(parsed: ParsedValue, unit_text: str) -> ParsedValue:
+    """Give a bare number the unit its row states in a unit column.
+
+    Parameters
+    ----------
+    parsed : ParsedValue
+        The cell's value as :func:`parse_value` read it.
+    unit_text : str
+        The row's unit cell (``"%"``, ``"en %"``, ``"mois"``, ``"Nombre"``, ``"k€"``).
+
+    Returns
+    -------
+    ParsedValue
+        ``parsed`` with the unit and its factor applied when it is a bare number
+        (``unite == "nombre"``) and the text names a known unit; else ``parsed``.
+
+    Examples
+    --------
+    >>> apply_unit(parse_value(41), "%")
+    ParsedValue(valeur=0.41, unite='pourcentage', statut='ok', note='')
+    >>> apply_unit(parse_value(4.5), "en mois").unite
+    'mois'
+    """
+    if parsed.statut != "ok" or parsed.unite != "nombre" or parsed.valeur is None:
+        return parsed
+    key = " ".join(clean_text(unit_text).lower().split()).strip(" ().")
+    key = re.sub(r"^(?:en|unit[ée]s?\s*:?)\s+", "", key).strip(" ().")
+    if key in ("nombre", "nb", "nb.", "effectif", ""):
+        return parsed
+    unite, factor = _UNITS.get(key, _UNITS.get(key.rstrip("s"), (None, None)))
+    if unite is None and key in ("pourcentage", "taux", "part"):
+        unite, factor = _UNITS["%"]
+    if unite is None:
+        return parsed
+    return _ok(Decimal(repr(parsed.valeur)) * factor, unite, parsed.note)
 
 
 def _texte(note: str) -> ParsedValue:

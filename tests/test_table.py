@@ -275,3 +275,36 @@ def test_a_copy_or_another_campaign_in_the_same_workbook_is_not_read_but_said(da
         "d'années ne sont pas celles du tableau de bord lu : elle n'est pas lue (tableau de "
         "bord lu : feuille « TDB 2023 »)."
     )
+
+
+def test_years_as_group_headers_and_a_unit_column(tmp_path):
+    """Each year a merged group over Réalisé / Cible / Taux d'atteinte, and a "Unité"
+    column giving bare numbers their unit."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Conseil départemental de l'Ain"])
+    ws.append([])
+    ws.append(["Mesure", "Objectif", "Indicateur", "Unité", 2019, None, None, 2022])
+    ws.append([None, None, None, None, "Réalisé", "Cible", "Taux d'atteinte", "Réalisé",
+               "Cible", "Taux d'atteinte"])  # fmt: skip
+    for rng in ("A3:A4", "B3:B4", "C3:C4", "D3:D4", "E3:G3", "H3:J3"):
+        ws.merge_cells(rng)
+    ws.append(["Renforcer les CRIP", "Objectif n° 6", "Délai moyen de traitement des IP",
+               "mois", 4.5, None, None, 3.2, 3, None])  # fmt: skip
+    ws.append([None, None, "Taux d'IP évalués sous 3 mois", "%", 41, None, None, 52, 70, 0.74])
+    ws["J6"].number_format = "0%"
+    path = tmp_path / "01-ain.xlsx"
+    wb.save(path)
+    rows = extract(path).rows
+    got = {(r.indicateur[:5], r.annee, r.nature): (r.valeur, r.unite) for r in rows.itertuples()}
+    assert got == {
+        ("Délai", 2019, "valeur"): (4.5, "mois"),
+        ("Délai", 2022, "valeur"): (3.2, "mois"),
+        ("Délai", 2022, "cible"): (3.0, "mois"),
+        ("Taux ", 2019, "valeur"): (0.41, "pourcentage"),
+        ("Taux ", 2022, "valeur"): (0.52, "pourcentage"),
+        ("Taux ", 2022, "cible"): (0.70, "pourcentage"),
+        ("Taux ", 2022, "atteinte"): (0.74, "pourcentage"),
+    }

@@ -15,6 +15,7 @@ from snppe_report.values import (
     STATUTS,
     UNITES,
     ParsedValue,
+    apply_unit,
     clean_text,
     is_empty,
     parse_value,
@@ -465,3 +466,31 @@ def test_split_stacked_never_raises(text: str) -> None:
     for piece in split_stacked(text):
         assert piece == piece.strip()
         assert not is_empty(piece)
+
+
+@pytest.mark.parametrize(
+    ("raw", "number_format", "unit", "expected"),
+    [
+        (41, None, "%", (0.41, "pourcentage")),
+        (41, None, "en %", (0.41, "pourcentage")),
+        (5, None, "(en %)", (0.05, "pourcentage")),
+        (5, None, "Unité : %", (0.05, "pourcentage")),
+        (0.41, None, "%", (0.0041, "pourcentage")),  # what the workbook shows: 0,41 %
+        (4.5, None, "mois", (4.5, "mois")),
+        (4.5, None, "en mois", (4.5, "mois")),
+        (3, None, "Jours", (3.0, "jours")),
+        (7, None, "h", (7.0, "heures")),
+        (12, None, "k€", (12000.0, "euros")),
+        (7, None, "Nombre", (7.0, "nombre")),
+        (7, None, "places", (7.0, "nombre")),  # not a unit: unchanged
+        (0.036, "0.0%", "%", (0.036, "pourcentage")),  # the cell's own % format wins
+        ("4,5 mois", None, "%", (4.5, "mois")),  # the cell's own unit wins
+        ("ND", None, "%", (None, "texte")),
+    ],
+)
+def test_apply_unit_from_a_unit_column(raw, number_format, unit, expected):
+    parsed = apply_unit(parse_value(raw, number_format), unit)
+    assert (parsed.valeur, parsed.unite) == (
+        pytest.approx(expected[0]) if expected[0] is not None else None,
+        expected[1],
+    )
