@@ -37,6 +37,10 @@ pourcentage_hors_bornes (erreur)
     A share below 0 % or above 100 %.
 valeur_non_numerique (info)
     A text where a number is expected (a count or a share).
+part_sans_pourcentage (avertissement)
+    A share or rate row holding bare numbers (41, or 0,35, without % format nor unit
+    column): read as numbers, they are not compared with a target in %. One finding
+    per indicator; rates "pour 1 000" are not shares and are left alone.
 annee_de_reference (info)
     A value whose reference year differs from its column's ("2 550 (2018)" in 2019).
 revision (avertissement)
@@ -222,6 +226,35 @@ def _unit_findings(records: list[Row], cat: Catalogue) -> list[Finding]:
             out.append(Finding("valeur_non_numerique", "info", (
                 f"{where} {shown} : un texte là où un {expected} est attendu."
             ), row["source"], label))  # fmt: skip
+    return out + _bare_shares(records, cat)
+
+
+_PER_THOUSAND = re.compile(r"pour (?:1 ?000|mille|10 ?000|100 ?000)|‰")
+
+
+def _bare_shares(records: list[Row], cat: Catalogue) -> list[Finding]:
+    """Shares or rates typed as bare numbers (41 without %): one finding per indicator."""
+    bare: dict[str, list[Row]] = {}
+    for row in records:
+        if (
+            row["nature"] in ("valeur", "cible")
+            and row["unite"] == "nombre"
+            and row["statut"] == "ok"
+            and _expected(row, cat) == "pourcentage"
+            and not _PER_THOUSAND.search(normalize(row["indicateur"]))
+        ):
+            bare.setdefault(row["indicateur"], []).append(row)
+    out = []
+    for label, rows in bare.items():
+        cells = ", ".join(
+            f"{_NATURES[r['nature']].lower()} {r['annee']} {_quote(r['brut'])}" for r in rows
+        )
+        s_ = "s" if len(rows) > 1 else ""
+        out.append(Finding("part_sans_pourcentage", "avertissement", (
+            f"{cells[0].upper()}{cells[1:]} : nombre{s_} sans % sur une ligne de part ou de "
+            f"taux, lu{s_} comme nombre{s_} et non comme pourcentage{s_}. S'il s'agit de "
+            "pourcentages, donnez aux cellules le format % ou ajoutez une colonne « Unité »."
+        ), rows[0]["source"], label))  # fmt: skip
     return out
 
 

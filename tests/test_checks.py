@@ -292,3 +292,23 @@ def test_findings_frame_sorts_by_severity():
     assert set(frame["severity"]) <= set(SEVERITES)
     empty = findings_frame([])
     assert empty.empty and list(empty.columns) == list(frame.columns)
+
+
+def test_shares_typed_as_bare_numbers_are_reported_once_per_indicator():
+    rows = tidy(
+        ("Taux d'IP évalués sous 3 mois", "CRIP", cells(v2019="41", v2022="52", c2023="80%")),
+        ("Part des jeunes majeurs accompagnés", "Autonomie", cells(v2019="0,35")),
+        ("Taux de mortalité infantile pour 1 000 naissances", "Santé", cells(v2019="3,5")),
+        ("Nombre d'IP entrantes", "CRIP", cells(v2019="5222")),
+    )
+    found = only(check_rows(rows, 2023), "part_sans_pourcentage")
+    assert [(f.indicateur, f.source, f.severity) for f in found] == [
+        ("Taux d'IP évalués sous 3 mois", "TDB!D10", "avertissement"),
+        ("Part des jeunes majeurs accompagnés", "TDB!D11", "avertissement"),
+    ]
+    assert found[0].message == (
+        "Valeur 2019 « 41 », valeur 2022 « 52 » : nombres sans % sur une ligne de part ou "
+        "de taux, lus comme nombres et non comme pourcentages. S'il s'agit de pourcentages, "
+        "donnez aux cellules le format % ou ajoutez une colonne « Unité »."
+    )
+    assert found[1].message.startswith("Valeur 2019 « 0,35 » : nombre sans % ")
