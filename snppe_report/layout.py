@@ -30,10 +30,10 @@ __all__ = ["Column", "Layout", "find_layout", "find_layouts", "find_definitions"
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 _ROLE_WORDS = {
-    "engagement": ("engagement",),
+    "engagement": ("engagement", "engagements"),
     "mesure": ("mesure", "mesures", "action", "actions"),
     "objectif": ("objectif", "objectifs", "objectif(s)"),
-    "indicateur": ("indicateur", "indicateurs", "intitule de l'indicateur", "libelle"),
+    "indicateur": ("indicateur", "indicateurs", "intitule", "libelle", "nom"),
     # optional: the row's unit ("%", "mois"), applied to bare numbers (values.apply_unit)
     "unite": ("unite", "unites", "unite de mesure", "unite de l'indicateur"),
 }
@@ -71,8 +71,12 @@ class Layout:
         return max(years or [c.annee for c in self.columns])
 
 
+# "Intitulé de la mesure", "Libellé de l'indicateur", "Nom de l'objectif": the noun decides.
+_NAMING = re.compile(r"^(?:intitules?|libelles?|noms?)\s+(?:de\s+la|de\s+l'|du|des|de)\s*")
+
+
 def _role(text: str) -> str | None:
-    norm = normalize(text).strip(" :")
+    norm = _NAMING.sub("", normalize(text).strip(" :"))
     for role, words in _ROLE_WORDS.items():
         if norm in words or any(norm.startswith(w + " ") for w in words if len(w) > 6):
             return role

@@ -308,3 +308,22 @@ def test_years_as_group_headers_and_a_unit_column(tmp_path):
         ("Taux ", 2022, "cible"): (0.70, "pourcentage"),
         ("Taux ", 2022, "atteinte"): (0.74, "pourcentage"),
     }
+
+
+@pytest.mark.parametrize(
+    ("headers", "label"),
+    [
+        (["Intitulé de la mesure", "Objectif", "Intitulé"], "Nombre d'IP entrantes"),
+        (["Actions", "Libellé de l'objectif", "Nom de l'indicateur"], "Nombre d'IP entrantes"),
+        (["Mesures", "Objectifs opérationnels", "Indicateurs de suivi"], "Nombre d'IP entrantes"),
+    ],
+)
+def test_other_wordings_of_the_header(dashboard, headers, label):
+    rows = [[*headers, "Réalisé 2019", "Réalisé 2022", "Cible 2023"],
+            ["Renforcer les CRIP", "Objectif n° 6", label, 5222, 5450, 6000]]  # fmt: skip
+    ex = extract(dashboard(rows))
+    assert ex.rows[["mesure", "indicateur", "annee", "nature"]].values.tolist() == [
+        ["Renforcer les CRIP", label, 2019, "valeur"],
+        ["Renforcer les CRIP", label, 2022, "valeur"],
+        ["Renforcer les CRIP", label, 2023, "cible"],
+    ]
