@@ -1,4 +1,9 @@
-"""The only papermill / nbconvert / WeasyPrint importer: workbook -> HTML and PDF report.
+"""Workbook -> HTML and PDF report: the orchestration of one render.
+
+With its private step modules :mod:`snppe_report._execute` (papermill) and
+:mod:`snppe_report._convert` (nbconvert, WeasyPrint), the only papermill / nbconvert /
+WeasyPrint importer. :func:`execute_notebook`, :func:`notebook_to_html` and
+:func:`html_to_pdf` are re-exported here and remain this module's public API.
 
 :func:`render_report` reads as the list of its steps:
 
@@ -8,10 +13,12 @@
    year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``;
    an unreadable workbook stops here too, with its file, sheet and cell, and no kernel;
 3. execute the notebook with papermill in a private working folder (one per job:
-   parallel renders never share a file);
+   parallel renders never share a file) (:mod:`snppe_report._execute`);
 4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
-   template, code and prompts hidden by the exporter's settings;
-5. print the HTML to an A4 PDF with WeasyPrint (no JavaScript, no network);
+   template, code and prompts hidden by the exporter's settings
+   (:mod:`snppe_report._convert`);
+5. print the HTML to an A4 PDF with WeasyPrint (no JavaScript, no network;
+   :mod:`snppe_report._convert`);
 6. publish the outputs atomically (:mod:`snppe_report._publish`: temporary file in the
    destination folder, then :func:`os.replace`), so a failed run never overwrites a
    previous good report.
@@ -22,27 +29,32 @@ A failed execution is kept as ``rapport-<annee>.echec.ipynb`` for audit and rais
 The kernel is always shut down (nbclient owns it and stops it in a ``finally``).
 
 Heavy imports (papermill, nbconvert, WeasyPrint) happen inside the functions that need
-them, so importing this module stays cheap.
+them, so importing this module (and its step modules) stays cheap.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import exceptions
+from ._convert import HIDDEN_TAGS as HIDDEN_TAGS  # re-exported: public constant
+from ._convert import (
+    _lean_jsonschema,
+    _preload_in_background,
+    html_to_pdf,
+    notebook_to_html,
+)
+from ._execute import EXECUTED as EXECUTED  # re-exported: public constant
+from ._execute import _papermill, execute_notebook
 from ._paths import NOTEBOOKS, TEMPLATES  # TEMPLATES: base dir of the nbconvert template
-from ._publish import discard, keep_failure, publish
-from .exceptions import ParameterError, RenderError, SnppeError
+from ._publish import discard, publish
+from .exceptions import ParameterError
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -67,10 +79,8 @@ log = logging.getLogger(__name__)
 NOTEBOOK = NOTEBOOKS / "rapport_departemental.ipynb"
 #: Output formats; the executed notebook (``ipynb``) is always kept.
 FORMATS = ("html", "pdf", "ipynb")
-#: Cells with one of these tags stay in the notebook but not in the report.
-HIDDEN_TAGS = ("masquer",)
-#: Name of the executed notebook inside a job's working folder.
-EXECUTED = "execution.ipynb"
+# HIDDEN_TAGS (cells left out of the report) and EXECUTED (name of the executed notebook
+# in a job's working folder) are defined next to their step, in _convert and _execute.
 
 _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "workbook": (str,),
@@ -233,136 +243,6 @@ def validate_parameters(notebook: str | os.PathLike[str], parameters: Mapping[st
     return dict(parameters)
 
 
-def execute_notebook(
-    notebook: str | os.PathLike[str],
-    parameters: Mapping[str, Any],
-    *,
-    workdir: str | os.PathLike[str],
-    kernel_name: str = "python3",
-    failed_path: str | os.PathLike[str] | None = None,
-) -> tuple[NotebookNode, dict[str, float]]:
-    """Run the notebook with papermill in ``workdir`` (its working directory).
-
-    Parameters
-    ----------
-    notebook : path-like
-        Input notebook (never modified).
-    parameters : mapping
-        Injected after the cell tagged ``parameters``.
-    workdir : path-like
-        Private folder of this job: the kernel's working directory and the place
-        of the executed notebook.
-    kernel_name : str
-        Jupyter kernel name.
-    failed_path : path-like, optional
-        Where to keep the executed notebook when a cell fails (for audit).
-
-    Returns
-    -------
-    tuple of (NotebookNode, dict)
-        The executed notebook and the durations ``kernel`` and ``execution`` (s).
-
-    Raises
-    ------
-    SnppeError
-        A cell raised a :class:`SnppeError` subclass: raised again, same type and message.
-    RenderError
-        Any other failure of the execution.
-    """
-    papermill = _papermill()
-    output = Path(workdir) / EXECUTED
-    started = time.perf_counter()
-    try:
-        nb = papermill.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=dict(parameters),
-            kernel_name=kernel_name,
-            cwd=str(workdir),
-            progress_bar=False,
-            log_output=False,
-            request_save_on_cell_execute=False,
-            # nbclient options: no graceful-shutdown wait, no kernel log noise on stderr
-            shutdown_kernel="immediate",
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-    except papermill.PapermillExecutionError as exc:
-        keep_failure(output, failed_path)
-        raise _cell_error(exc, notebook) from exc
-    except Exception as exc:  # kernel death, timeout, unreadable notebook...
-        keep_failure(output, failed_path)
-        raise RenderError(
-            f"l'exécution du notebook a échoué : {type(exc).__name__}: {exc}", file=notebook
-        ) from exc
-    wall = time.perf_counter() - started
-    cells = sum(
-        float(cell.metadata.get("papermill", {}).get("duration") or 0.0) for cell in nb.cells
-    )
-    _drop_streams(nb)
-    return nb, {"kernel": max(wall - cells, 0.0), "execution": cells}
-
-
-def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
-    """Convert an executed notebook to one self-contained HTML page (template ``snppe``).
-
-    Parameters
-    ----------
-    nb : NotebookNode
-        The executed notebook.
-    title : str, optional
-        The page title (``<title>``, PDF metadata).
-
-    Returns
-    -------
-    str
-        The HTML document: ``lang="fr"``, inline CSS, no script, no code, no prompt,
-        without the cells tagged with one of :data:`HIDDEN_TAGS`.
-    """
-    try:
-        if title:
-            nb = _copy_with_title(nb, title)
-        html, _resources = _exporter().from_notebook_node(nb)
-    except Exception as exc:
-        raise RenderError(f"la conversion en HTML a échoué : {exc}") from exc
-    return html
-
-
-def html_to_pdf(
-    html: str, pdf_path: str | os.PathLike[str], *, base_url: str | None = None
-) -> Path:
-    """Print the HTML report to an A4 PDF with WeasyPrint.
-
-    Only ``data:`` URLs are fetched: any other resource (``http``, ``file``) stops
-    the rendering, so the PDF never depends on the network or on local files.
-
-    Parameters
-    ----------
-    html : str
-        The report page.
-    pdf_path : path-like
-        Where to write the PDF.
-    base_url : str, optional
-        Base for relative URLs (none are expected).
-
-    Returns
-    -------
-    Path
-        ``pdf_path``.
-    """
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
-
-    try:
-        weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_data_only()).write_pdf(
-            str(pdf_path)
-        )
-    except FatalURLFetchingError as exc:
-        raise RenderError(f"ressource externe refusée dans le rapport : {exc}") from exc
-    except Exception as exc:
-        raise RenderError(f"la génération du PDF a échoué : {exc}", file=pdf_path) from exc
-    return Path(pdf_path)
-
-
 # -- steps -------------------------------------------------------------------------------
 
 
@@ -394,100 +274,11 @@ def _resolve(
     return extraction.collectivite, int(year), time.perf_counter() - started
 
 
-def _cell_error(exc: Any, notebook: str | os.PathLike[str]) -> SnppeError:
-    """The error a failed cell raised, as our own type when it was one of ours."""
-    cls = getattr(exceptions, exc.ename, None)
-    if isinstance(cls, type) and issubclass(cls, SnppeError):
-        return cls(exc.evalue)
-    return RenderError(
-        f"le notebook s'est arrêté à la cellule {exc.exec_count} : {exc.ename}: {exc.evalue}",
-        file=notebook,
-    )
-
-
-def _drop_streams(nb: NotebookNode) -> None:
-    """Remove printed text (warnings, logs) from the outputs: a report shows no console."""
-    for cell in nb.cells:
-        if cell.get("cell_type") != "code":
-            continue
-        kept = []
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream":
-                log.warning("sortie texte du notebook ignorée : %s", out.get("text", "")[:500])
-            else:
-                kept.append(out)
-        cell["outputs"] = kept
-
-
-def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
-    """Import the converters in a daemon thread, while the kernel runs.
-
-    The caller joins it before converting; a failed run does not wait for it.
-    """
-    thread = threading.Thread(target=_preload, args=(wanted,), name="snppe-import", daemon=True)
-    thread.start()
-    return thread
-
-
-def _preload(wanted: tuple[str, ...]) -> None:
-    """Import and warm up the converters (see :func:`_preload_in_background`)."""
-    try:
-        _exporter()
-        if "pdf" in wanted:
-            import weasyprint
-
-            weasyprint.HTML(string="<p lang=fr>é</p>").render()  # fontconfig and Pango warm-up
-    except Exception:  # the conversion step itself will raise a proper RenderError
-        log.debug("préchargement des convertisseurs impossible", exc_info=True)
-
-
-@cache
-def _exporter() -> Any:
-    """The configured HTML exporter (built once: template loading costs ~0.2 s)."""
-    _lean_jsonschema()
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    config = Config()
-    # No Pygments stylesheet: there is no code to highlight. (A child template's
-    # conf.json cannot turn off a preprocessor its parent enables: the parent's conf
-    # is merged last; the exporter's config has the final word.)
-    config.CSSHTMLHeaderPreprocessor.enabled = False
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
-    return HTMLExporter(
-        config=config,
-        template_name="snppe",
-        extra_template_basedirs=[str(TEMPLATES)],
-        extra_template_paths=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        language_code="fr",
-    )
-
-
-def _copy_with_title(nb: NotebookNode, title: str) -> NotebookNode:
-    import copy
-
-    nb = copy.copy(nb)
-    nb.metadata = copy.deepcopy(nb.metadata)
-    nb.metadata["title"] = title
-    return nb
-
-
 def _write_notebook(nb: NotebookNode, path: Path) -> None:
     _lean_jsonschema()
     import nbformat
 
     nbformat.write(nb, str(path))
-
-
-def _data_only() -> Any:
-    """A WeasyPrint URL fetcher that only accepts ``data:`` URLs."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
 
 
 def _timed(func, *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -498,22 +289,3 @@ def _timed(func, *args: Any, **kwargs: Any) -> tuple[Any, float]:
 
 def _type_name(t: type) -> str:
     return {str: "un texte", int: "un entier", type(None): "vide (None)"}.get(t, t.__name__)
-
-
-def _papermill():
-    _lean_jsonschema()
-    import papermill
-
-    return papermill
-
-
-def _lean_jsonschema() -> None:
-    """Spare the 1.4 s IRI grammar build that importing nbformat triggers.
-
-    nbformat imports jsonschema, whose optional ``rfc3987_syntax`` dependency compiles
-    a Lark grammar at import time (python-jsonschema/jsonschema#1428, #1392). nbformat
-    never validates the ``iri`` format, so, unless something already imported it, the
-    module is marked absent and jsonschema skips that one format checker.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

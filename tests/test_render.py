@@ -18,7 +18,7 @@ import psutil
 import pypdf
 import pytest
 
-from snppe_report import render, report
+from snppe_report import _execute, render, report
 from snppe_report.exceptions import LayoutError, ParameterError, RenderError
 from snppe_report.table import extract
 
@@ -246,7 +246,7 @@ def test_failed_pdf_publishes_nothing(monkeypatch, rendered, tmp_path):
 )
 def test_cell_errors_map_to_our_errors(ename, expected):
     exc = SimpleNamespace(ename=ename, evalue="message", exec_count=3)
-    error = render._cell_error(exc, render.NOTEBOOK)
+    error = _execute._cell_error(exc, render.NOTEBOOK)
     assert type(error) is expected and "message" in str(error)
 
 
