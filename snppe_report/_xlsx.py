@@ -199,11 +199,24 @@ def _read_xlsx(path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]
     return sheets, properties
 
 
+def _unescape(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes (``_x000D_`` for a carriage return) as characters.
+
+    openpyxl leaves them in shared strings; Excel writes them for control characters,
+    e.g. a label pasted with Windows line breaks. ``_x005F_`` escapes a literal one.
+    """
+    if "_x" not in text:
+        return text
+    from openpyxl.utils.escape import unescape
+
+    return unescape(text)
+
+
 def _xlsx_sheet(ws, missing: dict[tuple[int, int], str]) -> Sheet:
     cells: dict[tuple[int, int], Cell] = {}
     # the stored cells only: ws.iter_rows() would create every cell of the bounding box
     for key, c in sorted(ws._cells.items()):
-        value = cap_text(c.value) if isinstance(c.value, str) else c.value
+        value = cap_text(_unescape(c.value)) if isinstance(c.value, str) else c.value
         formula = missing.get(key)
         if value is None and formula is None:
             continue

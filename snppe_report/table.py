@@ -12,7 +12,9 @@ Reading rules:
   Objectif cell;
 * an indicator cell with N lines and value cells with N lines are N indicators;
   a value cell whose line count differs is kept whole on the combined label
-  (and reported);
+  (and reported); a label on several lines whose row has no such value cell is one
+  label typed on several lines, unless every line opens like an indicator
+  ("Nombre …", "Part …", "- dont …");
 * a numeric cell's number format decides whether it is a percentage; a formula
   without cached value is computed when it is simple arithmetic, else reported;
   a "Unité" column, when there is one, gives bare numbers their unit (41 with "%"
@@ -172,6 +174,28 @@ def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Findi
     return records, findings, [lay for lay, _, _ in ordered]
 
 
+_INDICATOR_START = re.compile(
+    r"^(?:[-–•]\s*)?(?:nombre|part|taux|cohorte|d[ée]lai|dur[ée]e|pourcentage|proportion"
+    r"|effectif|moyenne|dont)\b",
+    re.IGNORECASE,
+)
+
+
+def _stacked(labels: list[str], cells: list[Cell]) -> bool:
+    """Whether a label on several lines stacks several indicators.
+
+    Yes when a value cell of the row has as many lines, or when every line opens like
+    an indicator ("Nombre …", "Part …", "- dont …"); else it is one label that was
+    typed on several lines ("Nombre d'IP" / "entrantes").
+    """
+    if any(
+        isinstance(cell.value, str) and len(values.split_stacked(cell.value)) == len(labels)
+        for cell in cells
+    ):
+        return True
+    return all(_INDICATOR_START.match(label) for label in labels)
+
+
 def _sheet_not_read(lay: Layout, main: Layout, why: str) -> Finding:
     return Finding(
         "feuille_non_lue",
@@ -324,6 +348,8 @@ class _RowReader:
         if not cells:
             return []
         labels = values.split_stacked(_strip_html(label_text)) or [self._unlabelled()]
+        if len(labels) > 1 and not _stacked(labels, [cell for _, cell in cells]):
+            labels = [" ".join(labels)]  # one label typed on several lines
         records = []
         for column, cell in cells:
             records.extend(self._cell_records(row, column, cell, labels, grey))

@@ -327,3 +327,20 @@ def test_other_wordings_of_the_header(dashboard, headers, label):
         ["Renforcer les CRIP", label, 2022, "valeur"],
         ["Renforcer les CRIP", label, 2023, "cible"],
     ]
+
+
+def test_a_label_typed_on_several_lines_is_one_label(dashboard):
+    """Excel's _x000D_ escape and a manual line break inside one label; a stacked cell of
+    two indicators (each line opens like one) stays two indicators."""
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022"],
+        ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP\r\nentrantes", 5222, 5450],
+        [None, None, "Nombre d'IP entrantes\nNombre d'IP évaluées", 1112],
+    ]
+    ex = extract(dashboard(rows))
+    assert ex.rows.indicateur.drop_duplicates().tolist() == [
+        "Nombre d'IP entrantes",
+        "Nombre d'IP entrantes / Nombre d'IP évaluées",
+    ]
+    assert ex.rows.indicateur_id.iloc[0] == "crip-ip-entrantes"
+    assert [f.code for f in ex.findings] == ["cellule_non_ventilee"]

@@ -187,3 +187,15 @@ def test_ods_styles_inherited_from_styles_xml(tmp_path):
     assert [cells[(1, c)].grey for c in (1, 2, 3, 4)] == [True, False, False, True]
     assert [cells[(1, c)].number_format for c in (2, 3, 4)] == ["0.0%"] * 3
     assert cells[(1, 2)].value == pytest.approx(0.0361)
+
+
+def test_excel_escapes_in_strings_are_decoded(tmp_path, xlsx):
+    """Excel writes a carriage return as _x000D_ in its strings; openpyxl keeps it."""
+    patched = tmp_path / "68-echappe.xlsx"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith(("sharedStrings.xml", "sheet1.xml")):
+                data = data.replace(b">Mesure<", b">Mes_x000D_\nure _x005F_x000D_<")
+            dst.writestr(item, data)
+    assert read_workbook(patched).sheets[0].text(1, 1) == "Mes\r\nure _x000D_"
