@@ -38,6 +38,7 @@ from typing import Any
 import pandas as pd
 
 from ._paths import NOTEBOOKS
+from ._publish import discard, publish
 from ._synthesis_html import (
     completeness_html,
     cover_html,
@@ -333,10 +334,8 @@ def render_synthesis(
             staged["html"].write_text(html, encoding="utf-8")
         if "pdf" in wanted:
             staged["pdf"] = render.html_to_pdf(html, work / f"{STEM}.pdf")
-        published = {fmt: _publish(path, dest) for fmt, path in staged.items()}
-    failed = dest / f"{STEM}.echec.ipynb"
-    if failed.exists():
-        failed.unlink()
+        published = publish(staged, dest)
+    discard(dest / f"{STEM}.echec.ipynb")
     return published
 
 
@@ -348,24 +347,3 @@ def _manifest_file(manifest: Any, work: Path) -> str | None:
         path.write_text(json.dumps(dict(manifest), ensure_ascii=False, default=str), "utf-8")
         return str(path)
     return str(Path(manifest).expanduser().resolve())
-
-
-def _publish(src: Path, dest: Path) -> Path:
-    """Copy ``src`` into ``dest`` atomically (temporary file in ``dest``, then replace)."""
-    fd, tmp = tempfile.mkstemp(dir=dest, prefix=f".{src.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(src.read_bytes())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; publish as usual
-        final = dest / src.name
-        os.replace(tmp, final)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return final
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
