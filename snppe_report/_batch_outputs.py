@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, _templates
 from .output import atomic_path, write_table
 from .table import COLUMNS
 
@@ -311,12 +311,4 @@ def write_index(path: Path, html: str) -> None:
 
 @cache
 def _environment():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("snppe_report", "data"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return _templates.environment()

@@ -13,6 +13,7 @@ import math
 from functools import cache
 from typing import TYPE_CHECKING
 
+from . import _templates
 from ._synthesis_tables import _tolerance_points
 from .catalogue import load_catalogue
 
@@ -53,17 +54,9 @@ def _macro(name: str, s: Synthesis) -> str:
 
 @cache
 def _template():
-    import jinja2
-
     from .formatting import format_date, format_number, format_percent
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("snppe_report", "data"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = _templates.environment()
     env.filters.update(
         pct=lambda v, d=1: format_percent(v, d),
         nombre=lambda v, d=None: format_number(v, d),

@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import _paths
+from . import _paths, _templates
 from . import _report_cells as cells
 from . import _report_views as views
 from ._report_cells import Cellule
@@ -399,15 +399,7 @@ def _render(name: str, report: Report, **extra: Any) -> str:
 
 @cache
 def _environment():
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("snppe_report", "data"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = _templates.environment()
     env.globals.update(cells.TEMPLATE_GLOBALS)
     env.filters.update(cells.TEMPLATE_FILTERS)
     return env
