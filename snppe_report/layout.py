@@ -10,6 +10,8 @@ split over several sheets with the same columns (one per engagement) is read who
 Header texts may span several rows (a merged "Cibles" group above the years, a
 "(rappel)" line below). Each value column is classified from its composed text:
 
+* "évolution", "variation", "écart", "commentaire", "observations"…: not a value
+  column (derived figures and notes), kept in ``Layout.skipped`` and reported;
 * "atteinte" -> ``atteinte``;
 * "cible", "objectif", "rappel", "prévision", or under a "Cibles" group -> ``cible``;
 * otherwise ``valeur`` ("Niveau des indicateurs en 2019 (diagnostic)");
@@ -38,6 +40,11 @@ _ROLE_WORDS = {
     "unite": ("unite", "unites", "unite de mesure", "unite de l'indicateur"),
 }
 _TARGET_WORDS = ("cible", "objectif", "rappel", "prevision", "prevu", "attendu")
+# A year in these headers does not make a value column: derived figures and notes.
+_NOT_VALUES = re.compile(
+    r"\b(?:evolutions?|variations?|ecarts?|differences?|delta|tendances?|commentaires?"
+    r"|observations?|remarques?|precisions?|analyses?|justifications?)\b"
+)
 SCAN_ROWS = 60
 
 
@@ -59,6 +66,9 @@ class Layout:
     header_rows: tuple[int, ...]  # the rows making the header block
     roles: dict[str, int]  # engagement/mesure/objectif/indicateur -> column
     columns: tuple[Column, ...]
+    #: Columns whose header has a year but that hold no value of the dashboard
+    #: ("Évolution 2019-2022", "Écart à la cible 2023", "Commentaire 2022"): (col, header).
+    skipped: tuple[tuple[int, str], ...] = ()
 
     @property
     def first_data_row(self) -> int:
@@ -150,7 +160,10 @@ def _is_subheader(text: str) -> bool:
     )
 
 
-def _classify(sheet: Sheet, rows: tuple[int, ...], roles: dict[str, int]) -> list[Column]:
+def _classify(
+    sheet: Sheet, rows: tuple[int, ...], roles: dict[str, int], skipped: list[tuple[int, str]]
+) -> list[Column]:
+    """The value columns; columns that carry a year but no value go to ``skipped``."""
     first = max(roles.values()) + 1
     columns: list[Column] = []
     seen_values: set[int] = set()
@@ -162,6 +175,9 @@ def _classify(sheet: Sheet, rows: tuple[int, ...], roles: dict[str, int]) -> lis
             continue
         annee = int(years[0])
         norm = normalize(text)
+        if _NOT_VALUES.search(norm):
+            skipped.append((col, " ".join(text.split())))
+            continue
         bare = normalize(_YEAR.sub("", text)).strip(" ()-:") in ("", "annee", "en")
         if "atteinte" in norm:
             nature = "atteinte"
@@ -183,9 +199,10 @@ def _sheet_layout(sheet: Sheet) -> Layout | None:
         if roles is None:
             continue
         rows = _header_block(sheet, row, roles)
-        columns = _classify(sheet, rows, roles)
+        skipped: list[tuple[int, str]] = []
+        columns = _classify(sheet, rows, roles, skipped)
         if columns:
-            return Layout(sheet, rows, roles, tuple(columns))
+            return Layout(sheet, rows, roles, tuple(columns), tuple(skipped))
     return None
 
 

@@ -121,6 +121,7 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     titles = _title_texts(workbook, layout)
     collectivite, origine = resolve(departement, titles, workbook.path.name)
     records, findings, read = _read_parts(parts, layout, collectivite.code)
+    findings += [_column_not_read(lay, col, header) for lay in read for col, header in lay.skipped]
     findings += [
         _sheet_not_read(lay, layout, "elle est masquée" if lay.sheet.hidden
                         else "ses colonnes d'années ne sont pas celles du tableau de bord lu")
@@ -194,6 +195,18 @@ def _stacked(labels: list[str], cells: list[Cell]) -> bool:
     ):
         return True
     return all(_INDICATOR_START.match(label) for label in labels)
+
+
+def _column_not_read(lay: Layout, col: int, header: str) -> Finding:
+    return Finding(
+        "colonne_non_lue",
+        "info",
+        f"Colonne {column_letter(col)} « {header} » non lue : une évolution, un écart ou un "
+        "commentaire n'est pas une valeur du tableau de bord (les évolutions et l'atteinte "
+        "sont recalculées à partir des valeurs et des cibles).",
+        f"{lay.sheet.name}!{column_letter(col)}{max(lay.header_rows)}",
+        "",
+    )
 
 
 def _sheet_not_read(lay: Layout, main: Layout, why: str) -> Finding:

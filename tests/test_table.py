@@ -344,3 +344,27 @@ def test_a_label_typed_on_several_lines_is_one_label(dashboard):
     ]
     assert ex.rows.indicateur_id.iloc[0] == "crip-ip-entrantes"
     assert [f.code for f in ex.findings] == ["cellule_non_ventilee"]
+
+
+def test_derived_and_comment_columns_are_not_values(dashboard):
+    """A year in "Évolution 2019-2022", "Écart à la cible 2023" or "Commentaire 2022"
+    does not make a value: such columns are left out and reported."""
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022",
+         "Évolution 2019-2022", "Écart à la cible 2023", "Cible 2023", "Commentaire 2022"],
+        ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes", 5222, 5450, "4,4 %",
+         -550, 6000, "hausse liée au confinement"],
+    ]  # fmt: skip
+    ex = extract(dashboard(rows))
+    assert ex.rows[["annee", "nature", "valeur"]].values.tolist() == [
+        [2019, "valeur", 5222.0],
+        [2022, "valeur", 5450.0],
+        [2023, "cible", 6000.0],
+    ]
+    skipped = [(f.code, f.severity, f.source) for f in ex.findings]
+    assert skipped == [
+        ("colonne_non_lue", "info", "Tableau de bord!F1"),
+        ("colonne_non_lue", "info", "Tableau de bord!G1"),
+        ("colonne_non_lue", "info", "Tableau de bord!I1"),
+    ]
+    assert "« Écart à la cible 2023 »" in ex.findings[1].message
