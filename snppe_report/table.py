@@ -122,6 +122,7 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     collectivite, origine = resolve(departement, titles, workbook.path.name)
     records, findings, read = _read_parts(parts, layout, collectivite.code)
     findings += [_column_not_read(lay, col, header) for lay in read for col, header in lay.skipped]
+    findings += _duplicates(records)
     findings += [
         _sheet_not_read(lay, layout, "elle est masquée" if lay.sheet.hidden
                         else "ses colonnes d'années ne sont pas celles du tableau de bord lu")
@@ -195,6 +196,32 @@ def _stacked(labels: list[str], cells: list[Cell]) -> bool:
     ):
         return True
     return all(_INDICATOR_START.match(label) for label in labels)
+
+
+_NATURE_WORDS = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
+
+
+def _duplicates(records: list[tuple]) -> list[Finding]:
+    """Two cells for one indicator, year and nature ("Réalisé 2022 (provisoire)" and
+    "(définitif)"): the report keeps the first; say so, with both cells."""
+    seen: dict[tuple, list[tuple]] = {}
+    for rec in records:
+        seen.setdefault((rec[2], rec[4], rec[6], rec[7]), []).append(rec)
+    out = []
+    for (_obj, label, annee, nature), recs in seen.items():
+        cells = {rec[13] for rec in recs}
+        if len(cells) < 2:
+            continue
+        listed = ", ".join(f"« {_short(rec[8])} » ({rec[13].rpartition('!')[2]})" for rec in recs)
+        out.append(Finding(
+            "valeur_en_double",
+            "avertissement",
+            f"{_NATURE_WORDS[nature]} {annee} en double : {listed} ; le rapport retient la "
+            "première. Gardez une seule colonne par année et par nature.",
+            recs[0][13],
+            label,
+        ))  # fmt: skip
+    return out
 
 
 def _column_not_read(lay: Layout, col: int, header: str) -> Finding:

@@ -368,3 +368,20 @@ def test_derived_and_comment_columns_are_not_values(dashboard):
         ("colonne_non_lue", "info", "Tableau de bord!I1"),
     ]
     assert "« Écart à la cible 2023 »" in ex.findings[1].message
+
+
+def test_two_columns_for_one_year_are_reported(dashboard):
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022 (provisoire)",
+         "Réalisé 2022 (définitif)", "Cible 2023"],
+        ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes", 5222, 5400, 5450, 6000],
+    ]  # fmt: skip
+    ex = extract(dashboard(rows))
+    (double,) = ex.findings
+    assert (double.code, double.severity, double.source) == (
+        "valeur_en_double", "avertissement", "Tableau de bord!E2",
+    )  # fmt: skip
+    assert double.message == (
+        "Valeur 2022 en double : « 5 400 » (E2), « 5 450 » (F2) ; le rapport retient la "
+        "première. Gardez une seule colonne par année et par nature."
+    )
