@@ -3,24 +3,9 @@
 One row per non-empty value cell, with exactly :data:`COLUMNS`. Every figure is
 typed by :func:`values.parse_value` and keeps its cell in ``source``.
 
-Reading rules:
+Rows are read by :mod:`snppe_report._rows` (merged cells, engagement rows, stacked
+cells, number formats, unit column, grey fills). Here:
 
-* merged Mesure/Objectif cells apply to every row they span; blank ones carry
-  the last value down within an engagement; a new mesure resets the objectif;
-* an engagement row ("Engagement 1 : …", "Conditions pour y parvenir") sets the
-  engagement of the rows below; "Objectif n° 8" is taken from the Mesure or the
-  Objectif cell;
-* an indicator cell with N lines and value cells with N lines are N indicators;
-  a value cell whose line count differs is kept whole on the combined label
-  (and reported); a label on several lines whose row has no such value cell is one
-  label typed on several lines, unless every line opens like an indicator
-  ("Nombre …", "Part …", "- dont …");
-* a numeric cell's number format decides whether it is a percentage; a formula
-  without cached value is computed when it is simple arithmetic, else reported;
-  a "Unité" column, when there is one, gives bare numbers their unit (41 with "%"
-  is 41 %; see :func:`values.apply_unit`);
-* a grey fill on the mesure, objectif or indicator cell marks an optional
-  objective (``facultatif``);
 * a dashboard split over several sheets with the same year columns (one per
   engagement) is read sheet after sheet, a sheet's name standing for the engagement
   of rows that have none; a dashboard-like sheet that is a copy (its indicators were
@@ -31,20 +16,17 @@ Reading rules:
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import values
-from .catalogue import indicator_id
+from ._rows import RowReader, short, strip_html
 from .checks import Finding
 from .collectivites import Collectivite, resolve
-from .formula import evaluate_formula
 from .layout import Layout, find_definitions, find_layout, find_layouts
 from .text import normalize
-from .workbook import Cell, Sheet, Workbook, column_letter, read_workbook
+from .workbook import Sheet, Workbook, column_letter, read_workbook
 
 __all__ = ["COLUMNS", "Extraction", "extract", "extract_workbook", "contract_frame"]
 
@@ -67,9 +49,6 @@ COLUMNS = (
     "source",
 )
 INTERNAL = ("ordre", "objectif_num", "facultatif", "ligne")
-_ENGAGEMENT = re.compile(r"^\s*(engagement\s*n?°?\s*\d+|conditions pour y parvenir)", re.I)
-_OBJ_NUM = re.compile(r"objectif\s*n?\s*[°ºo]?\s*(\d+)", re.I)
-_LEGEND = re.compile(r"^\s*(l[ée]gende\b|(so|nd|nc|n/a)\s*[:=])", re.I)
 _FICTIVE = ("donnees fictives", "donnees-fictives", "fictif", "fictive")
 
 
@@ -158,7 +137,7 @@ def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Findi
     aside: list[Finding] = []
     labels: set[str] = set()
     for index, lay in sorted(enumerate(parts), key=lambda item: item[1] is not main):
-        reader = _RowReader(lay, code)
+        reader = RowReader(lay, code)
         if len(parts) > 1:
             reader.engagement = " ".join(lay.sheet.name.split())
         rows = reader.read()
@@ -176,28 +155,6 @@ def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Findi
     return records, findings, [lay for lay, _, _ in ordered]
 
 
-_INDICATOR_START = re.compile(
-    r"^(?:[-–•]\s*)?(?:nombre|part|taux|cohorte|d[ée]lai|dur[ée]e|pourcentage|proportion"
-    r"|effectif|moyenne|dont)\b",
-    re.IGNORECASE,
-)
-
-
-def _stacked(labels: list[str], cells: list[Cell]) -> bool:
-    """Whether a label on several lines stacks several indicators.
-
-    Yes when a value cell of the row has as many lines, or when every line opens like
-    an indicator ("Nombre …", "Part …", "- dont …"); else it is one label that was
-    typed on several lines ("Nombre d'IP" / "entrantes").
-    """
-    if any(
-        isinstance(cell.value, str) and len(values.split_stacked(cell.value)) == len(labels)
-        for cell in cells
-    ):
-        return True
-    return all(_INDICATOR_START.match(label) for label in labels)
-
-
 _NATURE_WORDS = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
 
 
@@ -212,7 +169,7 @@ def _duplicates(records: list[tuple]) -> list[Finding]:
         cells = {rec[13] for rec in recs}
         if len(cells) < 2:
             continue
-        listed = ", ".join(f"« {_short(rec[8])} » ({rec[13].rpartition('!')[2]})" for rec in recs)
+        listed = ", ".join(f"« {short(rec[8])} » ({rec[13].rpartition('!')[2]})" for rec in recs)
         out.append(Finding(
             "valeur_en_double",
             "avertissement",
@@ -265,291 +222,6 @@ def _is_fictive(texts: list[str]) -> bool:
     return any(word in normalize(t) for t in texts for word in _FICTIVE)
 
 
-class _RowReader:
-    """Walks the dashboard rows and emits tidy records."""
-
-    def __init__(self, layout: Layout, code: str) -> None:
-        self.layout = layout
-        self.sheet: Sheet = layout.sheet
-        self.code = code
-        self.findings: list[Finding] = []
-        self.engagement = ""
-        self.mesure = ""
-        self.objectif = ""
-        self.objectif_num: int | None = None
-        self.ordre = 0
-        header = [layout.sheet.text(layout.header_rows[-1], c) for c in range(1, 40)]
-        self._header_norm = [normalize(t) for t in header]
-
-    def read(self) -> list[tuple]:
-        records: list[tuple] = []
-        for row in range(self.layout.first_data_row, self.sheet.max_row + 1):
-            before = len(records)
-            if self._is_repeated_header(row):
-                continue
-            texts = [t for t in self._texts(row) if t]
-            if self._is_legend(texts):
-                break
-            if self._engagement_row(row, texts):
-                continue
-            records.extend(self._indicator_rows(row))
-            if row in self.sheet.hidden_rows and len(records) > before:
-                self._note_hidden(records[before], f"ligne {row} masquée")
-        for col in sorted(self.sheet.hidden_cols & {c.col for c in self.layout.columns}):
-            first = next(
-                (r for r in records if r[13].endswith(f"!{column_letter(col)}{r[-1]}")), None
-            )
-            if first is not None:
-                self._note_hidden(first, f"colonne {column_letter(col)} masquée")
-        return records
-
-    def _note_hidden(self, record: tuple, what: str) -> None:
-        self.findings.append(
-            Finding(
-                "ligne_masquee",
-                "info",
-                f"{what} dans le classeur : ses valeurs sont lues comme les autres.",
-                record[13],
-                record[4],
-            )
-        )
-
-    # -- row kinds -------------------------------------------------------------
-    def _texts(self, row: int) -> list[str]:
-        return [self.sheet.text(row, c) for c in range(1, self.sheet.max_col + 1)]
-
-    def _is_repeated_header(self, row: int) -> bool:
-        roles = self.layout.roles
-        texts = [normalize(self.sheet.text(row, c)) for c in roles.values()]
-        return all(texts) and all(
-            t == self._header_norm[c - 1]
-            for t, c in zip(texts, roles.values(), strict=True)
-            if c - 1 < len(self._header_norm)
-        )
-
-    @staticmethod
-    def _is_legend(texts: list[str]) -> bool:
-        return len(texts) == 1 and bool(_LEGEND.match(texts[0]))
-
-    def _engagement_row(self, row: int, texts: list[str]) -> bool:
-        if not texts or not _ENGAGEMENT.match(texts[0]):
-            return False
-        if any(self._own(row, c.col) for c in self.layout.columns):
-            return False
-        self.engagement = " ".join(texts[0].split())
-        self.mesure = self.objectif = ""
-        self.objectif_num = None
-        return True
-
-    def _own(self, row: int, col: int) -> Cell | None:
-        """The cell at (row, col) only if it is not the continuation of a merge."""
-        if self.sheet.anchor(row, col) != (row, col):
-            return None
-        return self.sheet.cells.get((row, col))
-
-    # -- labels ----------------------------------------------------------------
-    def _update_labels(self, row: int) -> bool:
-        roles = self.layout.roles
-        grey = False
-        mesure_col, objectif_col = roles.get("mesure"), roles.get("objectif")
-        if "engagement" in roles:
-            text = self.sheet.text(row, roles["engagement"])
-            if text:
-                self.engagement = " ".join(text.split())
-        if mesure_col:
-            cell = self.sheet.cell(row, mesure_col)
-            grey |= bool(cell and cell.grey)
-            if self._own(row, mesure_col):
-                text, num = _split_objective_number(self.sheet.text(row, mesure_col))
-                if text and text != self.mesure:
-                    self.mesure, self.objectif, self.objectif_num = text, "", None
-                if num is not None:
-                    self.objectif_num = num
-        if objectif_col:
-            cell = self.sheet.cell(row, objectif_col)
-            grey |= bool(cell and cell.grey)
-            if self._own(row, objectif_col):
-                text, num = _split_objective_number(self.sheet.text(row, objectif_col))
-                if text:
-                    self.objectif = text
-                if num is not None:
-                    self.objectif_num = num
-        return grey
-
-    # -- values ----------------------------------------------------------------
-    def _indicator_rows(self, row: int) -> list[tuple]:
-        grey = self._update_labels(row)
-        ind_col = self.layout.roles["indicateur"]
-        ind_cell = self.sheet.cell(row, ind_col)
-        grey |= bool(ind_cell and ind_cell.grey)
-        label_text = self.sheet.text(row, ind_col) if self._own(row, ind_col) else ""
-        cells = [(c, self._own(row, c.col)) for c in self.layout.columns]
-        cells = [(c, cell) for c, cell in cells if cell is not None and not _empty(cell)]
-        if not cells:
-            return []
-        labels = values.split_stacked(_strip_html(label_text)) or [self._unlabelled()]
-        if len(labels) > 1 and not _stacked(labels, [cell for _, cell in cells]):
-            labels = [" ".join(labels)]  # one label typed on several lines
-        records = []
-        for column, cell in cells:
-            records.extend(self._cell_records(row, column, cell, labels, grey))
-        return records
-
-    def _unlabelled(self) -> str:
-        base = self.objectif or self.mesure
-        short = (base[:80] + "…") if len(base) > 80 else base
-        return f"Indicateur sans libellé ({short})" if short else "Indicateur sans libellé"
-
-    def _cell_records(self, row, column, cell: Cell, labels, grey) -> list[tuple]:
-        source = f"{self.sheet.name}!{cell.coord}"
-        raw = cell.value
-        pieces = [raw]
-        if isinstance(raw, str) and len(labels) > 1:
-            parts = values.split_stacked(raw)
-            if len(parts) == len(labels):
-                pieces = parts
-        if len(pieces) == 1 and len(labels) > 1:
-            labels = [" / ".join(labels)]
-            self.findings.append(
-                Finding(
-                    "cellule_non_ventilee",
-                    "info",
-                    f"{len(labels[0].split(' / '))} indicateurs empilés dans une cellule, mais la "
-                    f"valeur « {_short(raw)} » n'a pas autant de lignes : elle est rattachée à "
-                    "l'ensemble.",
-                    source,
-                    labels[0],
-                )
-            )
-        out = []
-        for label, piece in zip(labels, pieces, strict=True):
-            out.append(self._record(row, column, cell, label, piece, source))
-        return [(*rec, grey, row) for rec in out]
-
-    def _record(self, row, column, cell: Cell, label, piece, source) -> tuple:
-        brut, parsed = self._parse(cell, piece, source, label)
-        self.ordre += 1
-        ident = indicator_id(label, f"{self.mesure} {self.objectif}".strip())
-        return (
-            self.code,
-            self.engagement,
-            self.objectif,
-            self.mesure,
-            label,
-            ident,
-            column.annee,
-            column.nature,
-            brut,
-            parsed.valeur,
-            parsed.unite,
-            parsed.statut,
-            parsed.note,
-            source,
-            self.ordre,
-            self.objectif_num,
-        )
-
-    def _parse(self, cell: Cell, piece, source: str, label: str):
-        brut, parsed = self._parse_cell(cell, piece, source, label)
-        unit_col = self.layout.roles.get("unite")
-        if unit_col is not None:
-            unit = self.sheet.text(cell.row, unit_col)
-            if unit and "\n" not in unit.strip():
-                parsed = values.apply_unit(parsed, unit)
-        return brut, parsed
-
-    def _parse_cell(self, cell: Cell, piece, source: str, label: str):
-        if cell.formula is not None and cell.value is None:
-            return self._formula(cell, source, label)
-        if isinstance(piece, str):
-            return _clean_brut(piece), values.parse_value(_strip_html(piece))
-        return display_number(piece, cell.number_format), values.parse_value(
-            piece, cell.number_format
-        )
-
-    def _formula(self, cell: Cell, source: str, label: str):
-        result = evaluate_formula(cell.formula, self.sheet)
-        if result is None:
-            self.findings.append(
-                Finding(
-                    "formule_sans_valeur",
-                    "avertissement",
-                    f"formule {cell.formula} sans valeur calculée et trop complexe pour être "
-                    "recalculée : ouvrez et enregistrez le classeur dans Excel ou LibreOffice.",
-                    source,
-                    label,
-                )
-            )
-            return cell.formula, values.ParsedValue(None, "texte", "texte", "formule non calculée")
-        self.findings.append(
-            Finding(
-                "formule_recalculee",
-                "info",
-                f"formule {cell.formula} sans valeur calculée dans le fichier : valeur recalculée.",
-                source,
-                label,
-            )
-        )
-        parsed = values.parse_value(result, cell.number_format)
-        note = "valeur recalculée (formule sans valeur en cache)"
-        return cell.formula, values.ParsedValue(parsed.valeur, parsed.unite, parsed.statut, note)
-
-
-def _empty(cell: Cell) -> bool:
-    return cell.formula is None and values.is_empty(cell.value)
-
-
-def _short(raw) -> str:
-    text = " ".join(str(raw).split())
-    return text if len(text) <= 60 else text[:59] + "…"
-
-
-def _split_objective_number(text: str) -> tuple[str, int | None]:
-    """'Rendre obligatoire l'EPP Objectif n° 1' -> ('Rendre obligatoire l'EPP', 1)."""
-    text = _strip_html(text)
-    match = _OBJ_NUM.search(text)
-    if not match:
-        return " ".join(text.split()), None
-    rest = (text[: match.start()] + " " + text[match.end() :]).strip(" :-–\n")
-    return " ".join(rest.split()), int(match.group(1))
-
-
-_TAG = re.compile(r"<\s*/?\s*(p|i|b|em|strong|br|span|u|div)\b[^>]*>", re.I)
-
-
-def _strip_html(text: str) -> str:
-    """Remove the source system's HTML fragments (<p>, <i>, <br>) from a cell text."""
-    if "<" not in text:
-        return text
-    text = re.sub(r"<\s*br\s*/?\s*>", "\n", text, flags=re.I)
-    text = re.sub(r"<\s*/\s*p\s*>\s*<\s*p[^>]*>", "\n", text, flags=re.I)
-    return _TAG.sub(" ", text).strip()
-
-
-def _clean_brut(text: str) -> str:
-    return "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
-
-
-def display_number(value, number_format: str) -> str:
-    """A numeric cell as its number format shows it, in French ('3,6 %', '7 688')."""
-    from .formatting import format_number, format_percent
-
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    fmt = (number_format or "General").split(";")[0]
-    decimals = _format_decimals(fmt)
-    if "%" in fmt:
-        return format_percent(value, decimals)
-    if fmt == "General":
-        return format_number(value)
-    return format_number(value, decimals)
-
-
-def _format_decimals(fmt: str) -> int:
-    match = re.search(r"[0#]\.([0#]+)", fmt)
-    return len(match.group(1)) if match else 0
-
-
 def _definitions(workbook: Workbook, dashboard: Sheet) -> pd.DataFrame | None:
     found = find_definitions(workbook, dashboard)
     if found is None:
@@ -559,11 +231,11 @@ def _definitions(workbook: Workbook, dashboard: Sheet) -> pd.DataFrame | None:
     for row in range(header + 1, sheet.max_row + 1):
         if sheet.anchor(row, cols["indicateur"]) != (row, cols["indicateur"]):
             continue
-        label = _strip_html(sheet.text(row, cols["indicateur"]))
-        definition = _strip_html(sheet.text(row, cols["definition"]))
+        label = strip_html(sheet.text(row, cols["indicateur"]))
+        definition = strip_html(sheet.text(row, cols["definition"]))
         if not label and not definition:
             continue
-        source = _strip_html(sheet.text(row, cols["source"])) if "source" in cols else ""
+        source = strip_html(sheet.text(row, cols["source"])) if "source" in cols else ""
         records.append((label, definition, source, f"{sheet.name}!{_coord(row, cols)}"))
     return pd.DataFrame(records, columns=["indicateur", "definition", "source", "cellule"])
 

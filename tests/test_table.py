@@ -1,7 +1,8 @@
 import pytest
 
+from snppe_report._rows import display_number
 from snppe_report.exceptions import CollectiviteError, LayoutError
-from snppe_report.table import COLUMNS, display_number, extract
+from snppe_report.table import COLUMNS, extract
 
 from .conftest import HEADER_2023
 
