@@ -28,6 +28,12 @@ from .workbook import Cell, Sheet, cap_text, is_grey_rgb
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+# Excel's "Strict Open XML Spreadsheet": other namespaces, which openpyxl does not read.
+_STRICT_NS = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+
+
+class _StrictFormat(Exception):
+    """The workbook is saved as Strict Open XML."""
 
 
 def read_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[list[Sheet], dict[str, str]]:
@@ -56,6 +62,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     parts = {}
     with archive.open("xl/workbook.xml") as fh:
         for _, el in iterparse(fh, forbid_dtd=True):
+            if el.tag == _STRICT_NS + "workbook":
+                raise _StrictFormat
             if el.tag == _MAIN_NS + "sheet":
                 rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
                 if rid in rels:
@@ -67,6 +75,13 @@ def _scan_xlsx(archive: zipfile.ZipFile, path: Path) -> dict[str, dict[tuple[int
     """Bound the sheets' sizes and find formulas without a cached value, per sheet."""
     try:
         parts = _sheet_parts(archive)
+    except _StrictFormat as exc:
+        raise UnreadableWorkbookError(
+            "ce classeur est enregistré au format « Feuille de calcul Open XML Strict », que "
+            "snppe-report ne lit pas : dans Excel, « Enregistrer sous » > « Classeur Excel "
+            "(.xlsx) », puis relancez.",
+            file=path,
+        ) from exc
     except (KeyError, zipfile.BadZipFile) as exc:
         raise UnreadableWorkbookError(
             "ce fichier n'est pas un classeur Excel valide (workbook.xml absent).", file=path

@@ -253,6 +253,8 @@ def find_layouts(workbook: Workbook) -> tuple[tuple[Layout, ...], tuple[Layout, 
 def _candidates(workbook: Workbook) -> list[Layout]:
     """Every sheet with a dashboard header, the main one first."""
     found = [lay for lay in map(_sheet_layout, workbook.sheets) if lay is not None]
+    if not workbook.sheets:
+        raise LayoutError("le classeur ne contient aucune feuille de calcul.", file=workbook.path)
     if not found:
         with_header = [s.name for s in workbook.sheets if _has_label_header(s)]
         if with_header:

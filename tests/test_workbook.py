@@ -199,3 +199,18 @@ def test_excel_escapes_in_strings_are_decoded(tmp_path, xlsx):
                 data = data.replace(b">Mesure<", b">Mes_x000D_\nure _x005F_x000D_<")
             dst.writestr(item, data)
     assert read_workbook(patched).sheets[0].text(1, 1) == "Mes\r\nure _x000D_"
+
+
+def test_strict_open_xml_is_refused_with_what_to_do(tmp_path, xlsx):
+    """Excel's "Strict Open XML Spreadsheet" uses other namespaces, which openpyxl
+    does not read: say so, instead of "no dashboard found"."""
+    strict = tmp_path / "68-strict.xlsx"
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(strict, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(main, b"http://purl.oclc.org/ooxml/spreadsheetml/main"))
+    with pytest.raises(UnreadableWorkbookError) as err:
+        read_workbook(strict)
+    assert "Open XML Strict" in str(err.value) and "68-strict.xlsx" in str(err.value)
+    assert err.value.exit_code == 2
