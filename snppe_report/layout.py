@@ -97,8 +97,8 @@ def _header_candidate(sheet: Sheet, row: int) -> dict[str, int] | None:
     roles: dict[str, int] = {}
     for col in range(1, min(sheet.max_col, 60) + 1):
         cell = sheet.cells.get((row, col))
-        if cell is None or not isinstance(cell.value, str):
-            continue
+        if cell is None or not isinstance(cell.value, str) or _YEAR.search(cell.value):
+            continue  # a header with a year ("Objectif 2023") is a value column, not a role
         role = _role(cell.value)
         if role and role not in roles:
             roles[role] = col

@@ -386,3 +386,18 @@ def test_two_columns_for_one_year_are_reported(dashboard):
         "Valeur 2022 en double : « 5 400 » (E2), « 5 450 » (F2) ; le rapport retient la "
         "première. Gardez une seule colonne par année et par nature."
     )
+
+
+def test_a_target_header_naming_objectif_is_not_the_objectif_column(dashboard):
+    """No Objectif column, targets headed "Objectif 2023": every value is read."""
+    rows = [
+        ["Mesure", "Indicateur", "Réalisé 2019", "Réalisé 2022", "Objectif 2023", "Objectif 2024"],
+        ["Renforcer les CRIP", "Nombre d'IP entrantes", 5222, 5450, 6000, 6500],
+    ]
+    ex = extract(dashboard(rows))
+    assert ex.rows[["annee", "nature", "valeur"]].values.tolist() == [
+        [2019, "valeur", 5222.0],
+        [2022, "valeur", 5450.0],
+        [2023, "cible", 6000.0],
+        [2024, "cible", 6500.0],
+    ]
