@@ -1,9 +1,10 @@
 """Find the dashboard in a workbook and understand its columns.
 
 The dashboard sheet is found by its header row, whatever the sheet is called:
-a row naming the Mesure / Objectif / Indicateur columns followed by columns that
-carry years. Title blocks above it, instruction and definition sheets (no year
-columns), repeated header rows and legends are recognised and skipped. A dashboard
+a row naming the Indicateur column (and the Mesure / Objectif ones when there are)
+followed by columns that carry years. Title blocks above it, instruction and
+definition sheets (no year columns), repeated header rows and legends are recognised
+and skipped. A dashboard
 split over several sheets with the same columns (one per engagement) is read whole
 (:func:`find_layouts`).
 
@@ -102,9 +103,9 @@ def _header_candidate(sheet: Sheet, row: int) -> dict[str, int] | None:
         role = _role(cell.value)
         if role and role not in roles:
             roles[role] = col
-    if "indicateur" in roles and ("objectif" in roles or "mesure" in roles):
-        return roles
-    return None
+    # An Indicateur column is enough (a simplified dashboard may have no Mesure or
+    # Objectif column); the year columns after it decide (see _sheet_layout).
+    return roles if "indicateur" in roles else None
 
 
 def header_texts(sheet: Sheet, rows: tuple[int, ...], col: int) -> str:
@@ -274,7 +275,7 @@ def _candidates(workbook: Workbook) -> list[Layout]:
         )
     # several candidates: the visible one with the most value columns (stable sort:
     # the first such sheet in the workbook)
-    found.sort(key=lambda lay: (lay.sheet.hidden, -len(lay.columns)))
+    found.sort(key=lambda lay: (lay.sheet.hidden, len(lay.roles) < 2, -len(lay.columns)))
     return found
 
 

@@ -401,3 +401,19 @@ def test_a_target_header_naming_objectif_is_not_the_objectif_column(dashboard):
         [2023, "cible", 6000.0],
         [2024, "cible", 6500.0],
     ]
+
+
+def test_a_simplified_dashboard_with_only_an_indicateur_column(dashboard):
+    rows = [
+        ["Département du Gers"],
+        ["Indicateur", "2019", "2022", "Cible 2023"],
+        ["Engagement 2 : Sécuriser les parcours"],
+        ["Nombre d'IP entrantes", 5222, 5450, 6000],
+    ]
+    ex = extract(dashboard(rows, name="32-gers.xlsx"))
+    assert ex.collectivite.code == "32"
+    assert ex.rows[["engagement", "annee", "nature"]].values.tolist() == [
+        ["Engagement 2 : Sécuriser les parcours", 2019, "valeur"],
+        ["Engagement 2 : Sécuriser les parcours", 2022, "valeur"],
+        ["Engagement 2 : Sécuriser les parcours", 2023, "cible"],
+    ]
