@@ -4,9 +4,8 @@ The dashboard sheet is found by its header row, whatever the sheet is called:
 a row naming the Indicateur column (and the Mesure / Objectif ones when there are)
 followed by columns that carry years. Title blocks above it, instruction and
 definition sheets (no year columns), repeated header rows and legends are recognised
-and skipped. A dashboard
-split over several sheets with the same columns (one per engagement) is read whole
-(:func:`find_layouts`).
+and skipped. A dashboard split over several sheets with the same columns (one per
+engagement) is read whole (:func:`find_layouts`).
 
 Header texts may span several rows (a merged "Cibles" group above the years, a
 "(rappel)" line below). Each value column is classified from its composed text:
