@@ -46,6 +46,9 @@ _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"(?<![\d,.])\d[\d \u00a0\u202f]*(?:[,.](\d+))?")
 
 
+_WORD_UNITS = ("heures", "mois", "jours", "euros")
+
+
 @dataclass(frozen=True)
 class Cellule:
     """One figure as the report shows it, with the cell it comes from."""
@@ -67,6 +70,18 @@ class Cellule:
     def vide(self) -> bool:
         """No cell behind this figure."""
         return not self.texte
+
+    @property
+    def coupure(self) -> tuple[str, str] | None:
+        """(number, unit) of a figure with a word unit ("4,5 mois"), else None.
+
+        A narrow table column may break the line between the two, never inside the
+        number ("7 688" keeps its space).
+        """
+        if not self.numerique or self.unite not in _WORD_UNITS or " " not in self.texte:
+            return None
+        number, _, unit = self.texte.rpartition(" ")
+        return number, unit
 
 
 VIDE = Cellule(texte="")

@@ -303,3 +303,13 @@ def test_display_rows_cut_long_texts_only():
     assert len(shown.loc[1, "brut"]) == DISPLAY_LIMITS["brut"]
     assert shown.loc[1, "note"].endswith("…")
     assert len(rows.loc[1, "brut"]) == 40_000  # the extraction keeps the full text
+
+
+def test_a_figure_with_a_word_unit_may_break_before_its_unit_only():
+    from snppe_report._report_cells import Cellule
+
+    assert Cellule("4,5 mois", numerique=True, unite="mois").coupure == ("4,5", "mois")
+    assert Cellule("12 000 €", numerique=True, unite="euros").coupure == ("12 000", "€")
+    assert Cellule("7 688", numerique=True, unite="nombre").coupure is None
+    assert Cellule("3,6 %", numerique=True, unite="pourcentage").coupure is None
+    assert Cellule("Réalisé").coupure is None
