@@ -36,7 +36,7 @@ import yaml
 
 from .formatting import format_number, format_percent, format_value
 from .text import normalize
-from .values import parse_value
+from .values import apply_unit, parse_value
 
 __all__ = [
     "STATUTS", "Observation", "Status", "attainment_rate", "compare_qualitative",
@@ -245,7 +245,15 @@ def _exact_values_note(*observations: Observation) -> str:
 
 
 def _displayed_rounded(obs: Observation) -> bool:
-    shown = parse_value(obs.brut).valeur if obs.brut else None
+    """Whether the cell's displayed text is a rounding of its value.
+
+    The displayed text is read in the observation's unit, as a unit column gives it
+    ("41" on a row whose unit is % is 41 %, not a rounding of 0,41).
+    """
+    if not obs.brut:
+        return False
+    unit = "%" if obs.unite == "pourcentage" else obs.unite
+    shown = apply_unit(parse_value(obs.brut), unit).valeur
     return shown is not None and not math.isclose(shown, obs.valeur, rel_tol=1e-9)
 
 

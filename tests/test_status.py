@@ -197,3 +197,15 @@ def test_status_rules_print_the_thresholds():
         assert expected in text
     assert [s.split(" : ")[0] for s in sentences if s.split(" : ")[0] in (
         "Atteint", "En progrès", "Stable", "En recul", "Non évaluable")]  # fmt: skip
+
+
+def test_figures_given_in_a_unit_column_are_not_called_rounded():
+    """41 on a row whose unit column says % is 41 %, exactly what the cell shows."""
+    status = compute_status(
+        Observation(2019, 0.41, "pourcentage", "41"),
+        Observation(2022, 0.52, "pourcentage", "52"),
+        Observation(2023, 0.70, "pourcentage", "70"),
+    )
+    assert status.explication == (
+        "De 41 % en 2019 à 52 % en 2022, vers la cible 2023 : 70 %, 38 % du chemin parcouru."
+    )
