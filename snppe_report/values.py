@@ -21,7 +21,9 @@ Text cells (HTML tags removed, entities decoded, all kinds of spaces made plain)
     1. Excel / LibreOffice errors (``#DIV/0!``, ``#N/A``, ``Err:502``): ``texte``.
     2. Codes, alone or opening a phrase: ``SO`` (SO, N/A, NA, sans objet, non
        applicable, non concerné), ``ND`` (ND, non disponible), ``NC`` (NC, non connu,
-       non communiqué). The note keeps the whole text when it says more than the code.
+       non communiqué, non renseigné, pas de données). The note keeps the whole text
+       when it says more than the code. ``NR``, ``-``, ``néant`` stay texts: they mean
+       "non réalisé", zero or nothing depending on the workbook.
     3. A text opening with a date (``01/09/2021 ...``) is ``texte``: dates are not numbers.
     4. Intervals are not one value: ``entre 80 et 90 %``, ``0 à 4 mois``, ``2-3 mois``,
        and ``0 4 mois`` (an interval whose "à" the export lost: two numbers of at most
@@ -183,7 +185,8 @@ _CODES = {
            "donnee non disponible", "donnees non disponibles"),
     "NC": ("nc", "n.c.", "n.c", "non connu", "non connue", "non connus", "inconnu",
            "inconnue", "non communique", "non communiquee", "non communiques",
-           "non communiquees"),
+           "non communiquees", "non renseigne", "non renseignee", "non renseignes",
+           "non renseignees", "pas de donnees", "pas de donnee", "donnees manquantes"),
 }  # fmt: skip
 _CODE_PREFIX = re.compile(
     "(?:"

@@ -93,6 +93,11 @@ CODES = [
     ("Non communiqué par le PCPE", code("NC", "Non communiqué par le PCPE")),
     ("ND en 2019", code("ND", "ND en 2019")),
     ("<p>SO</p>", code("SO")),
+    ("Non renseigné", code("NC")),
+    ("non renseignée en 2022", code("NC", "non renseignée en 2022")),
+    ("Pas de données", code("NC")),
+    ("NR", texte("NR")),  # "non réalisé" or "non renseigné": left as written
+    ("-", texte("-")),  # nothing, zero or not applicable: left as written
 ]
 
 UNITS = [
