@@ -6,7 +6,8 @@ Reading rules:
   the last value down within an engagement; a new mesure resets the objectif;
 * an engagement row ("Engagement 1 : …", "Conditions pour y parvenir") sets the
   engagement of the rows below; "Objectif n° 8" is taken from the Mesure or the
-  Objectif cell;
+  Objectif cell, or from a row of its own ("Objectif n° 6 : Renforcer les CRIP"),
+  which holds until the next objective or engagement row;
 * an indicator cell with N lines and value cells with N lines are N indicators;
   a value cell whose line count differs is kept whole on the combined label
   (and reported); a label on several lines whose row has no such value cell is one
@@ -36,6 +37,7 @@ from .workbook import Cell, Sheet, column_letter
 
 __all__ = ["RowReader", "display_number", "short", "strip_html"]
 
+_OBJECTIVE_ROW = re.compile(r"^\s*objectif\s*n?\s*[°ºo]?\s*\d+\b", re.I)
 _ENGAGEMENT = re.compile(r"^\s*(engagement\s*n?°?\s*\d+|conditions pour y parvenir)", re.I)
 _OBJ_NUM = re.compile(r"objectif\s*n?\s*[°ºo]?\s*(\d+)", re.I)
 _LEGEND = re.compile(r"^\s*(l[ée]gende\b|(so|nd|nc|n/a)\s*[:=])", re.I)
@@ -75,6 +77,7 @@ class RowReader:
         self.mesure = ""
         self.objectif = ""
         self.objectif_num: int | None = None
+        self._objective_row_set = False  # the objective came from an "Objectif n° X" row
         self.ordre = 0
         header = [layout.sheet.text(layout.header_rows[-1], c) for c in range(1, 40)]
         self._header_norm = [normalize(t) for t in header]
@@ -88,7 +91,7 @@ class RowReader:
             texts = [t for t in self._texts(row) if t]
             if self._is_legend(texts):
                 break
-            if self._engagement_row(row, texts):
+            if self._engagement_row(row, texts) or self._objective_row(row, texts):
                 continue
             records.extend(self._indicator_rows(row))
             if row in self.sheet.hidden_rows and len(records) > before:
@@ -137,6 +140,22 @@ class RowReader:
         self.engagement = " ".join(texts[0].split())
         self.mesure = self.objectif = ""
         self.objectif_num = None
+        self._objective_row_set = False
+        return True
+
+    def _objective_row(self, row: int, texts: list[str]) -> bool:
+        """A row that only announces an objective ("Objectif n° 6 : Renforcer les CRIP").
+
+        It sets the objective of the rows below until the next objective or engagement
+        row; a new mesure below it does not reset it.
+        """
+        if len(set(texts)) != 1 or not _OBJECTIVE_ROW.match(texts[0]):
+            return False
+        if any(self._own(row, c.col) for c in self.layout.columns):
+            return False
+        self.objectif, self.objectif_num = _split_objective_number(texts[0])
+        self.mesure = ""
+        self._objective_row_set = True
         return True
 
     def _own(self, row: int, col: int) -> Cell | None:
@@ -160,7 +179,9 @@ class RowReader:
             if self._own(row, mesure_col):
                 text, num = _split_objective_number(self.sheet.text(row, mesure_col))
                 if text and text != self.mesure:
-                    self.mesure, self.objectif, self.objectif_num = text, "", None
+                    self.mesure = text
+                    if not self._objective_row_set:  # an objective row's objective stays
+                        self.objectif, self.objectif_num = "", None
                 if num is not None:
                     self.objectif_num = num
         if objectif_col:

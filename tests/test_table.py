@@ -417,3 +417,21 @@ def test_a_simplified_dashboard_with_only_an_indicateur_column(dashboard):
         ["Engagement 2 : Sécuriser les parcours", 2022, "valeur"],
         ["Engagement 2 : Sécuriser les parcours", 2023, "cible"],
     ]
+
+
+def test_objective_rows_set_the_objective_of_the_rows_below(dashboard):
+    """ "Objectif n° 1 : …" on a row of its own (merged across), mesures below it."""
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022", "Cible 2023"],
+        ["Engagement 1 : Agir le plus précocement possible"],
+        ["Objectif n° 1 : atteindre 20 % d'EPP"],
+        ["Rendre obligatoire l'EPP", None, "Nombre d'entretiens du 4e mois", 278, 700],
+        ["Objectif n° 6 : renforcer les CRIP"],
+        ["Renforcer les CRIP", None, "Nombre d'IP entrantes", 5222, 5450],
+    ]
+    ex = extract(dashboard(rows, merges=["A2:F2", "A3:F3", "A5:F5"]))
+    got = ex.rows.drop_duplicates("indicateur")[["objectif", "objectif_num", "mesure"]]
+    assert got.values.tolist() == [
+        ["atteindre 20 % d'EPP", 1, "Rendre obligatoire l'EPP"],
+        ["renforcer les CRIP", 6, "Renforcer les CRIP"],
+    ]
