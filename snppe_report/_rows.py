@@ -38,7 +38,11 @@ from .workbook import Cell, Sheet, column_letter
 __all__ = ["RowReader", "display_number", "short", "strip_html"]
 
 _OBJECTIVE_ROW = re.compile(r"^\s*objectif\s*n?\s*[°ºo]?\s*\d+\b", re.I)
-_ENGAGEMENT = re.compile(r"^\s*(engagement\s*n?°?\s*\d+|conditions pour y parvenir)", re.I)
+_ENGAGEMENT = re.compile(
+    r"^\s*(?:(?:engagement|axe)\s*(?:n\s*)?[°º]?\s*(?:\d+|[IVX]+\b)"
+    r"|conditions (?:pour y parvenir|de r[ée]ussite))",
+    re.I,
+)
 _OBJ_NUM = re.compile(r"objectif\s*n?\s*[°ºo]?\s*(\d+)", re.I)
 _LEGEND = re.compile(r"^\s*(l[ée]gende\b|(so|nd|nc|n/a)\s*[:=])", re.I)
 

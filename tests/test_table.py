@@ -435,3 +435,17 @@ def test_objective_rows_set_the_objective_of_the_rows_below(dashboard):
         ["atteindre 20 % d'EPP", 1, "Rendre obligatoire l'EPP"],
         ["renforcer les CRIP", 6, "Renforcer les CRIP"],
     ]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["ENGAGEMENT N°2 - Sécuriser les parcours", "Engagement II : Sécuriser les parcours",
+     "Axe 2 – Sécuriser les parcours", "Conditions de réussite"],
+)  # fmt: skip
+def test_other_spellings_of_engagement_rows(dashboard, heading):
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022"],
+        [heading],
+        ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes", 5222, 5450],
+    ]
+    assert set(extract(dashboard(rows)).rows.engagement) == {heading}
