@@ -354,18 +354,17 @@ def _clean_brut(text: str) -> str:
 
 
 def display_number(value, number_format: str) -> str:
-    """A numeric cell as its number format shows it, in French ('3,6 %', '7 688')."""
-    from .formatting import format_number, format_percent
+    """A numeric cell as its number format shows it, in French ('3,6 %', '7 688',
+    '9,5 mois', '1 250 €'); a % written as text shows points ('41,0 %' for 41)."""
+    from .formatting import format_number, format_value
 
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     fmt = (number_format or "General").split(";")[0]
-    decimals = _format_decimals(fmt)
-    if "%" in fmt:
-        return format_percent(value, decimals)
     if fmt == "General":
         return format_number(value)
-    return format_number(value, decimals)
+    unite, factor = values.format_unit(fmt)
+    return format_value(value * factor, unite, _format_decimals(fmt))
 
 
 def _format_decimals(fmt: str) -> int:

@@ -10,9 +10,11 @@ Non-text cells
     * ``None`` and blank text (after markup removal): empty value (``texte``, no note);
       :func:`is_empty` tells the table to skip the cell.
     * int / float / Decimal: ``nombre``; ``pourcentage`` when the number format shows
-      ``%`` outside quoted literals (the number already is the fraction: 0.036);
-      ``euros`` when the format shows ``€``; ``heures`` / ``mois`` / ``jours`` when a
-      quoted literal of the format names them (``0" heures"``).
+      ``%`` outside quoted literals (the number already is the fraction: 0.036), or
+      as text (``0.0" %"``, ``0\\%``: the number is in points, 41 is read 0.41, as the
+      cell shows "41,0 %"); ``euros`` when the format shows ``€``; ``heures`` /
+      ``mois`` / ``jours`` when a quoted literal of the format names them
+      (``0" heures"``). See :func:`format_unit`.
     * NaN, infinite or out-of-range numbers, booleans, dates and times are not numbers
       (a boolean or a date in a value column is a typing slip, not 1/0 or a serial
       number): ``texte``, no value, a French note saying what the cell held.
@@ -86,6 +88,7 @@ __all__ = [
     "ParsedValue",
     "apply_unit",
     "clean_text",
+    "format_unit",
     "is_empty",
     "parse_value",
     "split_stacked",
@@ -365,21 +368,43 @@ def _parse_number(raw: numbers.Real | Decimal, number_format: str) -> ParsedValu
         return _texte("nombre non défini (NaN)")
     if math.isinf(number):
         return _texte("nombre infini")
-    return ParsedValue(number, _format_unit(number_format), "ok")
+    unite, factor = format_unit(number_format)
+    if factor != 1.0:  # points to a fraction, exactly: 41 -> 0.41, not 0.41000000000000003
+        number = float(Decimal(repr(number)) * Decimal(repr(factor)))
+    return ParsedValue(number, unite, "ok")
 
 
-def _format_unit(number_format: str) -> str:
-    """The unit an Excel number format shows: ``0.0%`` -> pourcentage."""
-    literals = " ".join(re.findall(r'"([^"]*)"', number_format)).lower()
-    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format)
+def format_unit(number_format: str) -> tuple[str, float]:
+    """The unit an Excel number format shows, and the factor to apply to the value.
+
+    ``0.0%`` shows a fraction as a percentage: (pourcentage, 1). A ``%`` written as
+    text (``0.0" %"``, ``0\\%``) only follows the number, which is then in points:
+    41 shown "41,0 %" is (pourcentage, 0.01). ``€`` and quoted words give euros,
+    heures, mois, jours.
+
+    Parameters
+    ----------
+    number_format : str
+        The cell's number format (first section used).
+
+    Returns
+    -------
+    tuple of (str, float)
+    """
+    section = (number_format or "").split(";")[0]
+    literals = " ".join(re.findall(r'"([^"]*)"', section)).lower()
+    escaped = "".join(re.findall(r"\\(.)", section))
+    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
     if "%" in code:
-        return "pourcentage"
-    if "€" in number_format or re.search(r"\beur(?:os?)?\b", literals):
-        return "euros"
+        return "pourcentage", 1.0
+    if "%" in literals or "%" in escaped:
+        return "pourcentage", 0.01
+    if "€" in section or re.search(r"\beur(?:os?)?\b", literals):
+        return "euros", 1.0
     for word, unite in (("heure", "heures"), ("mois", "mois"), ("jour", "jours")):
         if word in literals:
-            return unite
-    return "nombre"
+            return unite, 1.0
+    return "nombre", 1.0
 
 
 # --- text cells ---------------------------------------------------------------------

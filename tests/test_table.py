@@ -449,3 +449,20 @@ def test_other_spellings_of_engagement_rows(dashboard, heading):
         ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes", 5222, 5450],
     ]
     assert set(extract(dashboard(rows)).rows.engagement) == {heading}
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "shown"),
+    [
+        (0.036, "0.0%", "3,6 %"),
+        (41, '0.0" %"', "41,0 %"),  # a % written as text: the number is in points
+        (41, r"0\%", "41 %"),
+        (12, '0" mois"', "12 mois"),
+        (1250, '#,##0 "€"', "1 250 €"),
+        (1250.5, "#,##0.00 €", "1 250,50 €"),
+        (7688, "#,##0", "7 688"),
+        (997.5, "General", "997,5"),
+    ],
+)
+def test_numbers_are_shown_as_their_format_shows_them(value, number_format, shown):
+    assert display_number(value, number_format) == shown

@@ -278,8 +278,10 @@ def test_percentages_are_exact_decimal_fractions() -> None:
         (0.2, "0%", ok(0.2, "pourcentage")),
         (1, "0%", ok(1.0, "pourcentage")),
         (0.5, "0.0%;[Red]-0.0%", ok(0.5, "pourcentage")),
-        (12, '0" %"', ok(12)),  # a quoted % is a literal, not a percent format
-        (12, r"0\%", ok(12)),
+        # a % written as text does not scale: 12 shows "12 %", i.e. 12 points
+        (12, '0" %"', ok(0.12, "pourcentage")),
+        (12, r"0\%", ok(0.12, "pourcentage")),
+        (41, '0.0" %"', ok(0.41, "pourcentage")),
         (1250, '#,##0 "€"', ok(1250, "euros")),
         (1250, "#,##0.00 [$€-40C]", ok(1250, "euros")),
         (940, '0" heures"', ok(940, "heures")),
