@@ -378,17 +378,22 @@ def _from_filename(filename: str) -> list[tuple[Collectivite, str]]:
 
 
 def detect_collectivite(
-    texts: Iterable[str], filename: str | os.PathLike[str] | None = None
+    texts: Iterable[str],
+    filename: str | os.PathLike[str] | None = None,
+    sheet_names: Iterable[str] = (),
 ) -> tuple[Collectivite, str]:
     """The collectivité a workbook belongs to, and how it was found.
 
     Parameters
     ----------
     texts : iterable of str
-        Title texts of the workbook (title cells, sheet names, document title).
+        Title texts of the workbook (title cells, document properties).
         Only the first 2 000 characters of each are looked at.
     filename : str or path-like, optional
         The workbook's file name (a path is fine: only its last part is used).
+    sheet_names : iterable of str
+        Names of the dashboard sheets, looked at when no title names a collectivité,
+        before the file name.
 
     Returns
     -------
@@ -406,6 +411,12 @@ def detect_collectivite(
     """
     file = os.fspath(filename) if filename is not None else None
     titles = _from_titles(texts)
+    if not titles:  # a sheet named "TDB Gironde 2023" comes before the file name
+        titles = [
+            (c, f"d'après le nom de la feuille « {_quote(name)} »")
+            for name in sheet_names
+            for c, _ in _from_titles([name])
+        ]
     named = _from_filename(file) if file else []
     if titles:
         decided = _decide([c for c, _ in titles])
@@ -433,6 +444,7 @@ def resolve(
     code: str | None,
     texts: Iterable[str],
     filename: str | os.PathLike[str] | None = None,
+    sheet_names: Iterable[str] = (),
 ) -> tuple[Collectivite, str]:
     """The collectivité of a workbook: the ``--departement`` option wins, else detection.
 
@@ -444,6 +456,8 @@ def resolve(
         Title texts, see :func:`detect_collectivite`.
     filename : str or path-like, optional
         The workbook's file name.
+    sheet_names : iterable of str
+        Names of the dashboard sheets, see :func:`detect_collectivite`.
 
     Returns
     -------
@@ -461,4 +475,4 @@ def resolve(
         except CollectiviteError as error:
             file = os.fspath(filename) if filename is not None else None
             raise CollectiviteError(error.message, file=file) from None
-    return detect_collectivite(texts, filename)
+    return detect_collectivite(texts, filename, sheet_names)

@@ -380,3 +380,12 @@ def test_resolve_unknown_code_names_the_file():
         resolve("99", [], "tdb.xlsx")
     assert info.value.file == "tdb.xlsx"
     assert "code de collectivité inconnu : « 99 »" in str(info.value)
+
+
+def test_a_sheet_name_comes_after_the_titles_and_before_the_file_name():
+    coll, origin = detect_collectivite([], "tdb.xlsx", sheet_names=["TDB Gironde 2023"])
+    assert coll.code == "33" and origin == "d'après le nom de la feuille « TDB Gironde 2023 »"
+    coll, _ = detect_collectivite(["Département du Gers"], "tdb.xlsx", ["TDB Gironde 2023"])
+    assert coll.code == "32"  # a title wins
+    coll, _ = detect_collectivite([], "33-gironde.xlsx", sheet_names=["Tableau de bord"])
+    assert coll.code == "33"  # a sheet naming nobody leaves the file name its say
