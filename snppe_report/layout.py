@@ -217,8 +217,10 @@ def find_layout(workbook: Workbook) -> Layout:
     return _candidates(workbook)[0]
 
 
-def find_layouts(workbook: Workbook) -> tuple[tuple[Layout, ...], tuple[Layout, ...]]:
-    """The dashboard sheets to read together, and the dashboard-like sheets left aside.
+def find_layouts(
+    workbook: Workbook,
+) -> tuple[Layout, tuple[Layout, ...], tuple[Layout, ...]]:
+    """The main dashboard sheet, the sheets to read with it, and those left aside.
 
     A dashboard may be split over several sheets (one per engagement, say): every
     visible sheet whose value columns are the same (year and nature) as the main
@@ -228,8 +230,10 @@ def find_layouts(workbook: Workbook) -> tuple[tuple[Layout, ...], tuple[Layout, 
 
     Returns
     -------
-    tuple of (tuple of Layout, tuple of Layout)
-        The parts to read (the main sheet among them) and the sheets left aside.
+    tuple of (Layout, tuple of Layout, tuple of Layout)
+        The main sheet (the visible one with the most value columns, the first such),
+        the parts to read in the workbook's order (the main sheet among them) and the
+        dashboard-like sheets left aside.
 
     Raises
     ------
@@ -247,7 +251,7 @@ def find_layouts(workbook: Workbook) -> tuple[tuple[Layout, ...], tuple[Layout, 
     order = {id(sheet): i for i, sheet in enumerate(workbook.sheets)}
     parts.sort(key=lambda lay: order[id(lay.sheet)])
     aside = tuple(lay for lay in others if all(lay is not part for part in parts))
-    return tuple(parts), aside
+    return main, tuple(parts), aside
 
 
 def _candidates(workbook: Workbook) -> list[Layout]:

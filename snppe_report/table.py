@@ -24,7 +24,7 @@ import pandas as pd
 from ._rows import RowReader, short, strip_html
 from .checks import Finding
 from .collectivites import Collectivite, resolve
-from .layout import Layout, find_definitions, find_layout, find_layouts
+from .layout import Layout, find_definitions, find_layouts
 from .text import normalize
 from .workbook import Sheet, Workbook, column_letter, read_workbook
 
@@ -95,8 +95,7 @@ def extract(path: str | Path, departement: str | None = None) -> Extraction:
 
 def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extraction:
     """Same as :func:`extract` on an already read :class:`Workbook`."""
-    layout = find_layout(workbook)
-    parts, aside = find_layouts(workbook)
+    layout, parts, aside = find_layouts(workbook)
     titles = _title_texts(workbook, layout)
     names = [lay.sheet.name for lay in parts]
     collectivite, origine = resolve(departement, titles, workbook.path.name, names)
