@@ -17,7 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from .formatting import format_date, format_number, format_percent, format_points, format_value
+from .formatting import (
+    NATURES,
+    format_date,
+    format_number,
+    format_percent,
+    format_points,
+    format_value,
+)
 
 #: Codes that stand for no value, with their legend.
 CODES = {
@@ -25,7 +32,6 @@ CODES = {
     "ND": "Non disponible",
     "NC": "Non connu ou non communiqué",
 }
-NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
 STATUS_SYMBOLS = {
     "atteint": "✔",
     "en progrès": "↗",

@@ -63,7 +63,7 @@ from typing import Any
 import pandas as pd
 
 from .catalogue import LOCAL_PREFIX, Catalogue, load_catalogue
-from .formatting import format_number, format_percent
+from .formatting import NATURES, format_number, format_percent
 from .indicators import _lookup, indicator_groups, recompute_ratios
 from .status import rules
 from .text import normalize
@@ -74,7 +74,6 @@ __all__ = [
 
 SEVERITES = ("erreur", "avertissement", "info")
 _REFERENCE_YEAR = re.compile(r"ann[ée]e de r[ée]f[ée]rence\s+((?:19|20)\d{2})", re.I)
-_NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
 Row = dict[str, Any]
 
 
@@ -204,7 +203,7 @@ def _unit_findings(records: list[Row], cat: Catalogue) -> list[Finding]:
     out = []
     for row in (r for r in records if r["nature"] in ("valeur", "cible")):
         expected = _expected(row, cat)
-        label, where = row["indicateur"], f"{_NATURES[row['nature']]} {row['annee']}"
+        label, where = row["indicateur"], f"{NATURES[row['nature']]} {row['annee']}"
         shown = _quote(row["brut"])
         if expected == "nombre" and row["unite"] == "pourcentage":
             if row["nature"] == "cible":
@@ -247,7 +246,7 @@ def _bare_shares(records: list[Row], cat: Catalogue) -> list[Finding]:
     out = []
     for label, rows in bare.items():
         cells = ", ".join(
-            f"{_NATURES[r['nature']].lower()} {r['annee']} {_quote(r['brut'])}" for r in rows
+            f"{NATURES[r['nature']].lower()} {r['annee']} {_quote(r['brut'])}" for r in rows
         )
         s_ = "s" if len(rows) > 1 else ""
         out.append(Finding("part_sans_pourcentage", "avertissement", (
@@ -274,7 +273,7 @@ def _reference_years(records: list[Row]) -> list[Finding]:
         year = int(found.group(1)) if found else row["annee"]
         if year != row["annee"]:
             out.append(Finding("annee_de_reference", "info", (
-                f"{_NATURES.get(row['nature'], 'Valeur')} {row['annee']} {_quote(row['brut'])} : "
+                f"{NATURES.get(row['nature'], 'Valeur')} {row['annee']} {_quote(row['brut'])} : "
                 f"chiffre de l'année {year}, pas de {row['annee']}."
             ), row["source"], row["indicateur"]))  # fmt: skip
     return out

@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 
 __all__ = [
     "MISSING",
+    "NATURES",
     "format_date",
     "format_number",
     "format_percent",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 MISSING = "—"
+#: A figure's nature as the reports and messages name it.
+NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
 _MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",

@@ -31,12 +31,12 @@ from typing import Any
 import pandas as pd
 
 from .checks import Finding
+from .formatting import NATURES
 from .text import normalize
 
 __all__ = ["merge_extractions"]
 
 _LABELS = ("engagement", "mesure", "objectif", "objectif_num", "facultatif", "indicateur")
-_NATURES = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
 Row = dict[str, Any]
 
 
@@ -154,7 +154,7 @@ def _differ(old: Row, new: Row) -> bool:
 
 
 def _revision(old: Row, new: Row) -> Finding:
-    nature = _NATURES.get(new["nature"], str(new["nature"]))
+    nature = NATURES.get(new["nature"], str(new["nature"]))
     message = (
         f"{nature} {new['annee']} révisée : {_quote(old['brut'])} ({_cell(old)}) puis "
         f"{_quote(new['brut'])} ({_cell(new)}) ; la valeur du classeur le plus récent est retenue."

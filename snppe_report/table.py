@@ -24,6 +24,7 @@ import pandas as pd
 from ._rows import RowReader, short, strip_html
 from .checks import Finding
 from .collectivites import Collectivite, resolve
+from .formatting import NATURES
 from .layout import Layout, find_definitions, find_layouts
 from .text import normalize
 from .workbook import Sheet, Workbook, column_letter, read_workbook
@@ -155,9 +156,6 @@ def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Findi
     return records, findings, [lay for lay, _, _ in ordered]
 
 
-_NATURE_WORDS = {"valeur": "Valeur", "cible": "Cible", "atteinte": "Niveau d'atteinte"}
-
-
 def _duplicates(records: list[tuple]) -> list[Finding]:
     """Two cells for one indicator, year and nature ("Réalisé 2022 (provisoire)" and
     "(définitif)"): the report keeps the first; say so, with both cells."""
@@ -173,7 +171,7 @@ def _duplicates(records: list[tuple]) -> list[Finding]:
         out.append(Finding(
             "valeur_en_double",
             "avertissement",
-            f"{_NATURE_WORDS[nature]} {annee} en double : {listed} ; le rapport retient la "
+            f"{NATURES[nature]} {annee} en double : {listed} ; le rapport retient la "
             "première. Gardez une seule colonne par année et par nature.",
             recs[0][13],
             label,
