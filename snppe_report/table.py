@@ -24,6 +24,7 @@ import pandas as pd
 from ._rows import RowReader, short, strip_html
 from .checks import Finding
 from .collectivites import Collectivite, resolve
+from .exceptions import LayoutError
 from .formatting import NATURES
 from .layout import Layout, find_definitions, find_layouts
 from .text import normalize
@@ -101,6 +102,13 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     names = [lay.sheet.name for lay in parts]
     collectivite, origine = resolve(departement, titles, workbook.path.name, names)
     records, findings, read = _read_parts(parts, layout, collectivite.code)
+    if not records:
+        raise LayoutError(
+            "le tableau de bord ne contient aucune valeur ni cible : seuls les libellés sont "
+            "remplis. Renseignez-le, puis relancez.",
+            file=workbook.path,
+            sheet=layout.sheet.name,
+        )
     findings += [_column_not_read(lay, col, header) for lay in read for col, header in lay.skipped]
     findings += _duplicates(records)
     findings += [

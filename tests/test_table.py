@@ -466,3 +466,14 @@ def test_other_spellings_of_engagement_rows(dashboard, heading):
 )
 def test_numbers_are_shown_as_their_format_shows_them(value, number_format, shown):
     assert display_number(value, number_format) == shown
+
+
+def test_an_unfilled_dashboard_is_refused_with_its_sheet(dashboard):
+    rows = [
+        ["Mesure", "Objectif", "Indicateur", "Réalisé 2019", "Réalisé 2022", "Cible 2023"],
+        ["Renforcer les CRIP", "Objectif n° 6", "Nombre d'IP entrantes"],
+    ]
+    with pytest.raises(LayoutError) as err:
+        extract(dashboard(rows))
+    assert err.value.sheet == "Tableau de bord" and err.value.exit_code == 2
+    assert "aucune valeur ni cible" in str(err.value)
