@@ -372,7 +372,7 @@ def test_dask_executor(lot):
     distributed = pytest.importorskip("distributed")
     src, out = lot
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         result = run(src, out, executor="dask", scheduler=cluster.scheduler_address)
     assert _entry(result, "68-haut-rhin.xlsx")["statut"] == "ok"
@@ -478,7 +478,7 @@ def test_dask_real_report(tmp_path):
     src.mkdir()
     (src / "68.xlsx").write_bytes(EXAMPLE_2023.read_bytes())
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0"
     ) as cluster:
         result = batch.run_batch(
             src,
