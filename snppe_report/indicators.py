@@ -317,15 +317,21 @@ def status_counts(table: pd.DataFrame) -> pd.DataFrame:
         One row per status of :data:`STATUTS`, in that order; columns ``Statut``,
         ``Indicateurs``, ``Part des indicateurs`` (fraction) and ``Objectifs
         concernés`` (objectives with at least one indicator of that status, so an
-        objective may count under several statuses).
+        objective may count under several statuses). Objectives are told apart as the
+        report groups them, within their engagement; the indicators an engagement
+        gives no objective make one group ("Objectif non précisé").
     """
-    objectifs = table["objectif"].fillna("").astype(str)
+    objectifs = (
+        table["engagement"].fillna("").astype(str)
+        + "\x1f"
+        + table["objectif"].fillna("").astype(str)
+    )
     records = []
     for statut in STATUTS:
         mask = table["statut"] == statut
         records.append({
             "Statut": statut, "Indicateurs": int(mask.sum()),
             "Part des indicateurs": float(mask.mean()) if len(table) else 0.0,
-            "Objectifs concernés": int(objectifs[mask & (objectifs != "")].nunique()),
+            "Objectifs concernés": int(objectifs[mask].nunique()),
         })  # fmt: skip
     return pd.DataFrame.from_records(records)

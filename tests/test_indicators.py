@@ -338,3 +338,14 @@ def test_status_counts(table_000):
 def test_status_counts_of_an_empty_table():
     counts = status_counts(indicator_table(seed_000().iloc[0:0], 2023))
     assert counts["Indicateurs"].sum() == 0 and counts["Part des indicateurs"].sum() == 0
+
+
+def test_indicators_without_objective_count_as_one_objective_per_engagement():
+    """As the report groups them ("Objectif non précisé"), within their engagement."""
+    table = pd.DataFrame({
+        "engagement": ["Engagement 2", "Engagement 2", "Engagement 4", "Engagement 4"],
+        "objectif": ["", "", "", "Favoriser l'autonomie"],
+        "statut": ["en progrès", "en progrès", "en progrès", "en progrès"],
+    })  # fmt: skip
+    counts = status_counts(table).set_index("Statut")
+    assert counts.loc["en progrès", "Objectifs concernés"] == 3
