@@ -28,7 +28,7 @@ from .exceptions import LayoutError
 from .text import normalize
 from .workbook import Sheet, Workbook
 
-__all__ = ["Column", "Layout", "find_layout", "find_layouts", "find_definitions", "header_texts"]
+__all__ = ["Column", "Layout", "find_layouts", "find_definitions", "header_texts"]
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)(?!\d)")
 _ROLE_WORDS = {
@@ -206,17 +206,6 @@ def _sheet_layout(sheet: Sheet) -> Layout | None:
     return None
 
 
-def find_layout(workbook: Workbook) -> Layout:
-    """Find the dashboard sheet and its columns (the main one, see :func:`find_layouts`).
-
-    Raises
-    ------
-    LayoutError
-        No sheet has a Mesure/Objectif/Indicateur header followed by year columns.
-    """
-    return _candidates(workbook)[0]
-
-
 def find_layouts(
     workbook: Workbook,
 ) -> tuple[Layout, tuple[Layout, ...], tuple[Layout, ...]]:
@@ -238,7 +227,7 @@ def find_layouts(
     Raises
     ------
     LayoutError
-        As :func:`find_layout`.
+        No sheet has an Indicateur header followed by year columns, or no sheet at all.
     """
     found = _candidates(workbook)
     main, others = found[0], found[1:]
