@@ -3,7 +3,7 @@
     python benchmarks/bench_batch.py                   # 101 départements, sample of 3
     python benchmarks/bench_batch.py --nombre 10 --echantillon 2
 
-Measured in one run, on fictive workbooks written by ``snppe_report.synthetic``:
+Measured in one run, on fictive workbooks written by ``snppe_report.demo.synthetic``:
 
 (a) ``snppe batch DOSSIER --format html,pdf -j 2 --force`` on the ``--nombre``
     départements (the console script, in a subprocess): total and per report;
@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--garder", type=Path, help="dossier où garder les sorties")
     args = parser.parse_args()
 
-    from snppe_report.synthetic import write_demo_workbooks
+    from snppe_report.demo.synthetic import write_demo_workbooks
 
     work = Path(tempfile.mkdtemp(prefix="bench-lot-"))
     try:
@@ -120,7 +120,7 @@ def _render_without_kernel(book: Path, pdf: Path) -> None:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    from snppe_report.render import html_to_pdf, notebook_to_html
+    from snppe_report.report.render import html_to_pdf, notebook_to_html
 
     nb = nbformat.read(str(NOTEBOOK), as_version=4)
     shell = InteractiveShell.instance()

@@ -14,8 +14,8 @@ import statistics
 import time
 from pathlib import Path
 
-from snppe_report.table import extract, extract_workbook
-from snppe_report.workbook import read_workbook
+from snppe_report.read.table import extract, extract_workbook
+from snppe_report.read.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {

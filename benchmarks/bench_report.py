@@ -31,7 +31,7 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from snppe_report.render import render_report  # noqa: E402
+from snppe_report.report.render import render_report  # noqa: E402
 
 IMPORTS = time.perf_counter() - _STARTED
 TARGET = 4.0
@@ -101,7 +101,7 @@ def _pdf_cpu(html_path: Path | None) -> float:
     """CPU seconds of the PDF step alone, on the report's own HTML (best of two)."""
     if html_path is None:
         return 0.0
-    from snppe_report.render import html_to_pdf
+    from snppe_report.report.render import html_to_pdf
 
     html = Path(html_path).read_text(encoding="utf-8")
     best = float("inf")

@@ -2,7 +2,7 @@
 
 Each ``data/sources/*.yaml`` file is a readable transcription of one real dashboard
 (every row and value of the source, with comments where the source export was
-ambiguous). This script turns it into a workbook with :mod:`snppe_report.writer`::
+ambiguous). This script turns it into a workbook with :mod:`snppe_report.demo.writer`::
 
     python scripts/build_examples.py                  # writes data/*.xlsx
     python scripts/build_examples.py --ods build/ods  # also .ods versions
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from snppe_report.writer import (
+from snppe_report.demo.writer import (
     DashboardEntry,
     DefinitionEntry,
     DocumentProperties,

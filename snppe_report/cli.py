@@ -13,8 +13,8 @@ import logging
 import sys
 from pathlib import Path
 
-from . import __version__
-from .exceptions import ParameterError, SnppeError
+from snppe_report import __version__
+from snppe_report.exceptions import ParameterError, SnppeError
 
 # argparse's own messages, in French (argparse looks them up through gettext).
 _FR = {
@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(args) -> int:
-    from .output import write_table
-    from .table import extract
+    from snppe_report.output import write_table
+    from snppe_report.read.table import extract
 
     frames, failed = [], 0
     for path in args.classeurs:
@@ -207,8 +207,8 @@ def _extract(args) -> int:
 
 
 def _check(args) -> int:
-    from .checks import check_extraction, format_findings
-    from .table import extract
+    from snppe_report.analysis.checks import check_extraction, format_findings
+    from snppe_report.read.table import extract
 
     found, failed = 0, 0
     for path in args.classeurs:
@@ -227,7 +227,7 @@ def _check(args) -> int:
 
 
 def _report(args) -> int:
-    from .render import render_report
+    from snppe_report.report.render import render_report
 
     result = render_report(
         args.classeur,
@@ -242,7 +242,7 @@ def _report(args) -> int:
 
 
 def _batch(args) -> int:
-    from .batch import run_batch
+    from snppe_report.batch.run import run_batch
 
     if args.executor == "dask" and not args.scheduler:
         raise ParameterError("--executor dask demande --scheduler ADRESSE")
@@ -261,7 +261,7 @@ def _batch(args) -> int:
 
 
 def _demo_data(args) -> int:
-    from .synthetic import write_demo_workbooks
+    from snppe_report.demo.synthetic import write_demo_workbooks
 
     paths = write_demo_workbooks(args.sortie, count=args.nombre, seed=args.graine)
     print(f"{len(paths)} classeurs fictifs écrits dans {args.sortie}")

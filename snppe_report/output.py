@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .exceptions import ParameterError
+from snppe_report.exceptions import ParameterError
 
 __all__ = ["atomic_path", "write_table", "TABLE_FORMATS"]
 

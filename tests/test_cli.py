@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from snppe_report.cli import main
-from snppe_report.table import COLUMNS
+from snppe_report.read.table import COLUMNS
 
 from .conftest import EXAMPLE_2021, EXAMPLE_2023
 

@@ -80,7 +80,7 @@ def test_report_kernel_imports_only_what_it_needs():
 
 
 def test_cells_hidden_from_the_report_are_tagged():
-    from snppe_report.render import HIDDEN_TAGS
+    from snppe_report.report.render import HIDDEN_TAGS
 
     nb = _read(REPORT)
     hidden = [c for c in nb.cells if set(c.metadata.get("tags", [])) & set(HIDDEN_TAGS)]

@@ -41,7 +41,11 @@ def wheel_site(tmp_path_factory):
 def test_report_from_the_installed_wheel(wheel_site, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(wheel_site)}
     where = subprocess.run(
-        [sys.executable, "-c", "import snppe_report.render as r; print(r.NOTEBOOK, r.TEMPLATES)"],
+        [
+            sys.executable,
+            "-c",
+            "import snppe_report.report.render as r; print(r.NOTEBOOK, r.TEMPLATES)",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,

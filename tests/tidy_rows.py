@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from snppe_report.catalogue import indicator_id
-from snppe_report.values import parse_value
+from snppe_report.read.catalogue import indicator_id
+from snppe_report.read.values import parse_value
 
 
 def tidy(*indicators: tuple[str, str, dict], sheet: str = "TDB") -> pd.DataFrame:

@@ -1,0 +1,267 @@
+"""The jobs a batch sends to its workers, and how their failures come back.
+
+Every job takes one plain ``dict`` and returns one plain, picklable ``dict`` (no
+exception ever crosses a process boundary): ``{"statut": "ok", ...}`` or
+``{"statut": "echec", "erreur": {...}}`` where ``erreur`` is
+:meth:`SnppeError.to_dict` (French message naming file, sheet and cell) or, for an
+unexpected exception, the same fields with a French message and the traceback.
+
+* :func:`extract_job` reads one workbook (no kernel: a bad workbook fails here,
+  before any kernel starts);
+* :func:`render_job` renders the report of one collectivité with
+  :func:`snppe_report.report.render.render_report`, in this worker's warm kernel;
+* :func:`synthesis_job` renders the national synthesis.
+
+This module imports nothing heavy at load time: it is imported by the parent, by
+``forkserver`` workers and by Dask workers alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import resource
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from snppe_report.exceptions import RenderError, SnppeError
+
+__all__ = [
+    "JobSet",
+    "DEFAULT_JOBS",
+    "extract_job",
+    "render_job",
+    "synthesis_job",
+    "failure",
+    "run_guarded",
+]
+
+log = logging.getLogger(__name__)
+
+#: A job: one plain dict in, one plain dict out.
+Job = Callable[[Mapping[str, Any]], dict]
+
+# Renders run in one long-lived thread per process ("snppe-rendu"): papermill moves
+# the whole process into the job's working folder, so two renders must not
+# interleave (a Dask worker may run several tasks at once); and that thread keeps the
+# warm kernel and the event loop its client lives in (Dask runs each task in a fresh
+# context, where jupyter_core would create, and leak, a new loop every time).
+_RENDER_THREAD: ThreadPoolExecutor | None = None
+_RENDER_THREAD_LOCK = threading.Lock()
+
+_STAGES = {
+    "lecture": "la lecture du classeur",
+    "rapport": "la production du rapport",
+    "synthese": "la production de la synthèse nationale",
+}
+
+
+@dataclass(frozen=True)
+class JobSet:
+    """The three job functions of a batch (module-level functions: they are pickled).
+
+    Tests replace them to exercise the orchestration without kernels.
+    """
+
+    extract: Job
+    render: Job
+    synthesis: Job
+
+
+def failure(exc: BaseException, stage: str = "rapport", file: str | None = None) -> dict:
+    """A failed job's result: the error as plain fields, message in French.
+
+    Parameters
+    ----------
+    exc : BaseException
+        What went wrong.
+    stage : str
+        ``"lecture"``, ``"rapport"`` or ``"synthese"``: names the step in the message.
+    file : str, optional
+        The input concerned, when the error does not name it.
+    """
+    if isinstance(exc, SnppeError):
+        erreur = exc.to_dict()
+    else:
+        erreur = {
+            "type": type(exc).__name__,
+            "message": (
+                f"erreur inattendue pendant {_STAGES.get(stage, stage)} : "
+                f"{type(exc).__name__}: {exc}"
+            ),
+            "fichier": file,
+            "feuille": None,
+            "cellule": None,
+            "trace": "".join(traceback.format_exception(exc))[-4000:],
+        }
+    if erreur.get("fichier") is None and file is not None:
+        erreur["fichier"] = file
+    return {"statut": "echec", "erreur": erreur}
+
+
+def run_guarded(job: Job, task: Mapping[str, Any]) -> dict:
+    """Run ``job(task)``; any exception becomes a failed result instead of escaping."""
+    try:
+        result = job(task)
+    except Exception as exc:  # a job must never take the batch down
+        log.debug("tâche en échec", exc_info=True)
+        return failure(exc, str(task.get("etape", "rapport")), task.get("fichier"))
+    if not isinstance(result, dict) or "statut" not in result:
+        return failure(
+            TypeError(f"résultat de tâche invalide : {type(result).__name__}"),
+            str(task.get("etape", "rapport")),
+            task.get("fichier"),
+        )
+    return result
+
+
+# -- the real jobs ------------------------------------------------------------------------
+
+
+def extract_job(task: Mapping[str, Any]) -> dict:
+    """Read one workbook: ``{"fichier": path}`` -> ``{"statut", "extraction", "durees"}``.
+
+    The extraction itself (an :class:`~snppe_report.read.table.Extraction`: frozen
+    dataclass of plain values and DataFrames) travels back to the parent, which
+    groups, merges and consolidates.
+    """
+    from snppe_report.read.table import extract
+
+    started = time.perf_counter()
+    try:
+        extraction = extract(task["fichier"], departement=task.get("departement"))
+    except SnppeError as exc:
+        return failure(exc, "lecture", task["fichier"])
+    return {
+        "statut": "ok",
+        "extraction": extraction,
+        "durees": {"lecture": time.perf_counter() - started},
+    }
+
+
+def render_job(task: Mapping[str, Any]) -> dict:
+    """Render one collectivité's report in this worker's warm kernel.
+
+    Parameters
+    ----------
+    task : mapping
+        ``principal`` (workbook path), ``autres`` (other workbooks of the same
+        collectivité), ``collectivite`` (``{"code", "nom", "slug"}`` from the
+        reference table), ``annee``, ``formats``, ``out_dir``, ``kernel_name`` and
+        ``noyau_chaud`` (reuse one kernel per worker, default true).
+
+    Returns
+    -------
+    dict
+        ``statut``, ``sorties`` (format -> absolute path), ``durees`` (seconds per
+        step) and ``memoire_mo`` (peak resident memory of the worker and its kernel).
+    """
+    return in_render_thread(_render, task)
+
+
+def synthesis_job(task: Mapping[str, Any]) -> dict:
+    """Render the national synthesis (``synthese-nationale.html`` / ``.pdf``)."""
+    return in_render_thread(_synthesis, task)
+
+
+def in_render_thread(func: Callable[..., dict], *args: Any) -> dict:
+    """Run ``func(*args)`` in this process's render thread and wait for it."""
+    global _RENDER_THREAD
+    with _RENDER_THREAD_LOCK:
+        if _RENDER_THREAD is None:
+            _RENDER_THREAD = ThreadPoolExecutor(1, thread_name_prefix="snppe-rendu")
+        executor = _RENDER_THREAD
+    return executor.submit(func, *args).result()
+
+
+def _render(task: Mapping[str, Any]) -> dict:
+    from snppe_report.report import render
+
+    expected = task["collectivite"]
+    out_dir = Path(task["out_dir"]).resolve()
+    kwargs: dict[str, Any] = {
+        "annee": task.get("annee"),
+        "formats": tuple(task["formats"]),
+        "out_dir": out_dir,
+        "kernel_name": task.get("kernel_name", "python3"),
+    }
+    if task.get("departement"):
+        kwargs["departement"] = task["departement"]
+    others = list(task.get("autres") or ())
+    if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
+        kwargs["autres_classeurs"] = others
+    with _engine(task):
+        result = render.render_report(task["principal"], **kwargs)
+    if result.collectivite.code != expected["code"]:
+        raise RenderError(
+            f"le rapport a été produit pour {result.collectivite.nom} "
+            f"({result.collectivite.code}) au lieu de {expected['nom']} ({expected['code']})",
+            file=task["principal"],
+        )
+    outputs = {kind: str(_inside(Path(path), out_dir)) for kind, path in result.outputs.items()}
+    return {
+        "statut": "ok",
+        "sorties": outputs,
+        "durees": {k: round(float(v), 3) for k, v in result.durations.items()},
+        "memoire_mo": _memory(),
+    }
+
+
+def _synthesis(task: Mapping[str, Any]) -> dict:
+    from snppe_report.synthesis.build import render_synthesis
+
+    started = time.perf_counter()
+    out_dir = Path(task["out_dir"]).resolve()
+    with _engine(task):
+        outputs = render_synthesis(
+            Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
+        )
+    return {
+        "statut": "ok",
+        "sorties": {k: str(_inside(Path(p), out_dir)) for k, p in outputs.items()},
+        "durees": {"total": round(time.perf_counter() - started, 3)},
+        "memoire_mo": _memory(),
+    }
+
+
+DEFAULT_JOBS = JobSet(extract=extract_job, render=render_job, synthesis=synthesis_job)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _engine(task: Mapping[str, Any]) -> contextlib.AbstractContextManager:
+    """The warm-kernel engine, unless the task asks for a fresh kernel."""
+    if not task.get("noyau_chaud", True):
+        return contextlib.nullcontext()
+    from snppe_report.batch.kernels import warm_engine
+
+    return warm_engine()
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """``path`` resolved, refusing anything outside ``root`` (defence in depth)."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        raise RenderError(f"sortie hors du dossier de sortie refusée : {resolved}", file=path)
+    return resolved
+
+
+def _memory() -> dict[str, float]:
+    """Peak resident memory (MB) of this process and of its warm kernel."""
+    usage = {"processus": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    try:
+        from snppe_report.batch.kernels import kernel_peak_mb
+    except ImportError:  # pragma: no cover
+        return usage
+    kernel = kernel_peak_mb()
+    if kernel is not None:
+        usage["noyau"] = round(kernel, 1)
+    return usage

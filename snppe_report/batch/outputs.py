@@ -1,0 +1,315 @@
+"""What a batch writes besides the reports: keys, manifest, consolidated data, index.
+
+* :func:`inputs_digest` fingerprints everything a report depends on besides its
+  workbooks (report notebook, nbconvert templates, package code and data, version);
+  :func:`report_key` combines it with the workbooks' hashes and the options into the
+  incremental key stored as ``cle`` in the manifest;
+* :func:`write_manifest` / :func:`load_manifest`: ``manifest.json``, written atomically;
+* :func:`write_consolidated`: ``consolide.csv``, ``.xlsx`` and ``.parquet``;
+* :func:`headlines`: the latest value of each harmonised ratio of a collectivité;
+* :func:`render_index`: ``index.html`` (Jinja2, autoescape, self-contained CSS).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from snppe_report import __version__
+from snppe_report.output import atomic_path, write_table
+from snppe_report.read.table import COLUMNS
+from snppe_report.report import jinja as _templates
+
+__all__ = [
+    "MANIFEST",
+    "INDEX",
+    "CONSOLIDATED",
+    "inputs_digest",
+    "report_key",
+    "file_sha256",
+    "load_manifest",
+    "write_manifest",
+    "write_consolidated",
+    "consolidated_digest",
+    "headlines",
+    "render_index",
+]
+
+log = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+CONSOLIDATED = ("consolide.csv", "consolide.xlsx", "consolide.parquet")
+#: Columns of the consolidated files: the ``snppe extract`` contract plus the workbook.
+CONSOLIDATED_COLUMNS = (*COLUMNS, "fichier")
+_PACKAGE = Path(__file__).resolve().parent.parent  # the whole snppe_report package
+_MANIFEST_VERSION = 1
+
+
+# -- fingerprints -----------------------------------------------------------------------
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _tree_digest(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(file_sha256(path).encode())
+    return digest.hexdigest()
+
+
+@cache
+def inputs_digest(notebook: Path, templates: Path) -> str:
+    """Fingerprint of what every report depends on besides its workbooks.
+
+    Parameters
+    ----------
+    notebook : Path
+        The report notebook.
+    templates : Path
+        The nbconvert templates folder.
+
+    Returns
+    -------
+    str
+        SHA-256 over the notebook, the templates, the package's code and data files
+        and its version: change any of them and every report is rendered again.
+    """
+    parts = {
+        "version": __version__,
+        "notebook": file_sha256(notebook) if notebook.is_file() else "absent",
+        "gabarits": _tree_digest(templates.rglob("*"), templates) if templates.is_dir() else "",
+        "paquet": _tree_digest(_PACKAGE.rglob("*"), _PACKAGE),
+    }
+    return _sha(parts)
+
+
+def report_key(
+    shas: Sequence[str],
+    principal: str,
+    *,
+    annee: int | None,
+    formats: Sequence[str],
+    kernel_name: str,
+    digest: str,
+) -> str:
+    """The incremental key of one collectivité's report (``cle`` in the manifest)."""
+    return _sha(
+        {
+            "classeurs": sorted(shas),
+            "principal": principal,
+            "annee": annee,
+            "formats": sorted(formats),
+            "noyau": kernel_name,
+            "entrees": digest,
+        }
+    )
+
+
+def _sha(data: Any) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- manifest ---------------------------------------------------------------------------
+
+
+def load_manifest(path: Path) -> dict | None:
+    """The previous run's manifest, or None when absent or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version_manifeste") != _MANIFEST_VERSION:
+        return None
+    return data
+
+
+def write_manifest(path: Path, manifest: Mapping[str, Any]) -> None:
+    """Write ``manifest.json`` atomically (UTF-8, indented, keys in insertion order)."""
+    data = {"version_manifeste": _MANIFEST_VERSION, **manifest}
+    with atomic_path(path) as tmp:
+        tmp.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+
+
+# -- consolidated data ------------------------------------------------------------------
+
+
+def consolidated_frame(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """The merged rows of every collectivité, with :data:`CONSOLIDATED_COLUMNS`."""
+    kept = [f.reindex(columns=list(CONSOLIDATED_COLUMNS)) for f in frames if len(f)]
+    if not kept:
+        frame = pd.DataFrame(columns=list(CONSOLIDATED_COLUMNS))
+    else:
+        frame = pd.concat(kept, ignore_index=True)
+    frame["fichier"] = frame["fichier"].fillna("").astype(str)
+    return frame.astype({"annee": "int64", "valeur": "float64"})
+
+
+def write_consolidated(frame: pd.DataFrame, out_dir: Path) -> dict[str, str]:
+    """Write ``consolide.csv``, ``.xlsx`` and ``.parquet`` (each atomically).
+
+    Returns
+    -------
+    dict
+        Format -> file name relative to ``out_dir``.
+    """
+    written = {}
+    for name in CONSOLIDATED:
+        write_table(frame, out_dir / name)
+        written[name.rsplit(".", 1)[1]] = name
+    return written
+
+
+def consolidated_digest(frame: pd.DataFrame) -> str:
+    """Content hash of the consolidated rows (stable across writes, unlike files)."""
+    return hashlib.sha256(
+        frame.to_csv(index=False, float_format="%.12g", lineterminator="\n").encode()
+    ).hexdigest()
+
+
+# -- headline indicators ----------------------------------------------------------------
+
+
+def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[str, Any]]:
+    """Latest value of each harmonised ratio of one collectivité's merged rows.
+
+    The declared ratio is preferred; when the workbook gives only its numerator and
+    denominator, the computed ratio is used (``calcule`` true).
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Tidy rows (merged series) of one collectivité.
+    annee : int, optional
+        Ignore years after this one.
+
+    Returns
+    -------
+    dict
+        Indicator id -> ``{"valeur", "annee", "calcule", "texte"}`` (French text).
+    """
+    from snppe_report.analysis.indicators import recompute_ratios
+    from snppe_report.formatting import format_percent
+
+    if rows is None or not len(rows):
+        return {}
+    ratios = recompute_ratios(rows)
+    if annee is not None:
+        ratios = ratios[ratios["annee"] <= annee]
+    out: dict[str, dict[str, Any]] = {}
+    for ident, group in ratios.groupby("indicateur_id", sort=False):
+        group = group.assign(
+            _v=group["ratio_declare"].where(group["ratio_declare"].notna(), group["ratio_calcule"])
+        ).dropna(subset=["_v"])
+        if not len(group):
+            continue
+        last = group.sort_values("annee", kind="stable").iloc[-1]
+        computed = pd.isna(last["ratio_declare"])
+        out[str(ident)] = {
+            "valeur": float(last["_v"]),
+            "annee": int(last["annee"]),
+            "calcule": bool(computed),
+            "texte": format_percent(float(last["_v"]), 1),
+        }
+    return out
+
+
+# -- index ------------------------------------------------------------------------------
+
+_STATUS_WORDS = {
+    "ok": "rapport produit",
+    "inchange": "inchangé",
+    "echec": "échec",
+}
+
+
+def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> str:
+    """The HTML of ``index.html``.
+
+    Parameters
+    ----------
+    manifest : mapping
+        The batch manifest (entries, synthesis, consolidated files, fictive flag).
+    rows : sequence of mapping
+        One per collectivité, sorted by code: ``code``, ``nom``, ``statut``,
+        ``message``, ``liens`` (format -> relative URL), ``precedent`` (links are
+        those of a previous good report), ``fichiers``, ``indicateurs``
+        (id -> headline), ``revisions``.
+    """
+    from snppe_report.read.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    ratios = [
+        {"id": i.id, "libelle": i.label, "objectif": catalogue.objective(i.objective).title}
+        for i in catalogue.ratios()
+    ]
+    failures = [e for e in manifest.get("entrees", ()) if e.get("statut") == "echec"]
+    synthese = manifest.get("synthese") or {}
+    if synthese.get("statut") == "echec":
+        failures = [*failures, {"fichier": "synthèse nationale", **synthese}]
+    absents = _without_dashboard(r["code"] for r in rows)
+    template = _environment().get_template("index.html.j2")
+    return template.render(
+        m=manifest,
+        lignes=rows,
+        ratios=ratios,
+        echecs=failures,
+        mots=_STATUS_WORDS,
+        date=_when(manifest.get("genere_le")),
+        absents=absents,
+    )
+
+
+def _without_dashboard(codes: Iterable[str]) -> list[str]:
+    """The départements covered by none of the collectivités of the batch."""
+    from snppe_report.read.collectivites import departements, get_collectivite
+
+    covered: set[str] = set()
+    for code in codes:
+        try:
+            covered.update(get_collectivite(code).departements)
+        except Exception:  # an unknown code cannot cover anything
+            continue
+    return [f"{d.nom} ({d.code})" for d in departements() if d.code not in covered]
+
+
+def _when(stamp: str | None) -> str:
+    """'2026-11-22T22:39:05+01:00' -> '22 novembre 2026 à 22 h 39'."""
+    from datetime import datetime
+
+    from snppe_report.formatting import format_date
+
+    if not stamp:
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    return f"{format_date(moment)} à {moment.hour} h {moment.minute:02d}"
+
+
+def write_index(path: Path, html: str) -> None:
+    """Write ``index.html`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+
+
+@cache
+def _environment():
+    return _templates.environment()

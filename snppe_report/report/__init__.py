@@ -1,0 +1,30 @@
+"""The departmental report: its model and sections, charts, and the HTML/PDF renderers.
+
+The notebook calls :func:`load_extraction`, :func:`build_report` and the section
+functions (:func:`cover_html` ... :func:`annexes_html`, :func:`key_values`);
+:func:`render_report` runs the notebook with papermill and converts it.
+"""
+
+import lazy_loader
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submodules=["notebook_style"],
+    submod_attrs={
+        "model": [
+            "Report",
+            "build_report",
+            "load_extraction",
+            "locate_workbook",
+            "cover_html",
+            "toc_html",
+            "synthese_html",
+            "engagements_html",
+            "quality_html",
+            "annexes_html",
+            "report_html",
+            "key_values",
+        ],
+        "render": ["ReportResult", "render_report"],
+    },
+)

@@ -1,0 +1,181 @@
+"""The two conversion steps of a report: executed notebook -> HTML -> PDF.
+
+Private to :mod:`snppe_report.report.render`, which re-exports :func:`notebook_to_html` and
+:func:`html_to_pdf`. With :mod:`snppe_report.report.render` and :mod:`snppe_report.report.execute`,
+the only nbconvert / WeasyPrint importer:
+
+* :func:`notebook_to_html` converts with nbconvert's :class:`~nbconvert.HTMLExporter`
+  and the ``snppe`` template, code and prompts hidden by the exporter's settings, the
+  cells tagged with one of :data:`HIDDEN_TAGS` removed by its tag preprocessor;
+* :func:`html_to_pdf` prints the HTML to an A4 PDF with WeasyPrint (no JavaScript,
+  no network: only ``data:`` URLs are fetched);
+* :func:`_preload_in_background` imports and warms up both converters in a thread
+  while the kernel executes the notebook.
+
+Heavy imports happen inside the functions that need them, so importing this module
+stays cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from snppe_report._paths import TEMPLATES  # base dir of the nbconvert template
+from snppe_report.exceptions import RenderError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+__all__ = ["HIDDEN_TAGS", "notebook_to_html", "html_to_pdf"]
+
+# The logger of the render step, as before the split (and as in publish).
+log = logging.getLogger("snppe_report.report.render")
+
+#: Cells with one of these tags stay in the notebook but not in the report.
+HIDDEN_TAGS = ("masquer",)
+
+
+def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
+    """Convert an executed notebook to one self-contained HTML page (template ``snppe``).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook.
+    title : str, optional
+        The page title (``<title>``, PDF metadata).
+
+    Returns
+    -------
+    str
+        The HTML document: ``lang="fr"``, inline CSS, no script, no code, no prompt,
+        without the cells tagged with one of :data:`HIDDEN_TAGS`.
+    """
+    try:
+        if title:
+            nb = _copy_with_title(nb, title)
+        html, _resources = _exporter().from_notebook_node(nb)
+    except Exception as exc:
+        raise RenderError(f"la conversion en HTML a échoué : {exc}") from exc
+    return html
+
+
+def html_to_pdf(
+    html: str, pdf_path: str | os.PathLike[str], *, base_url: str | None = None
+) -> Path:
+    """Print the HTML report to an A4 PDF with WeasyPrint.
+
+    Only ``data:`` URLs are fetched: any other resource (``http``, ``file``) stops
+    the rendering, so the PDF never depends on the network or on local files.
+
+    Parameters
+    ----------
+    html : str
+        The report page.
+    pdf_path : path-like
+        Where to write the PDF.
+    base_url : str, optional
+        Base for relative URLs (none are expected).
+
+    Returns
+    -------
+    Path
+        ``pdf_path``.
+    """
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_data_only()).write_pdf(
+            str(pdf_path)
+        )
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"ressource externe refusée dans le rapport : {exc}") from exc
+    except Exception as exc:
+        raise RenderError(f"la génération du PDF a échoué : {exc}", file=pdf_path) from exc
+    return Path(pdf_path)
+
+
+def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
+    """Import the converters in a daemon thread, while the kernel runs.
+
+    The caller joins it before converting; a failed run does not wait for it.
+    """
+    thread = threading.Thread(target=_preload, args=(wanted,), name="snppe-import", daemon=True)
+    thread.start()
+    return thread
+
+
+def _preload(wanted: tuple[str, ...]) -> None:
+    """Import and warm up the converters (see :func:`_preload_in_background`)."""
+    try:
+        _exporter()
+        if "pdf" in wanted:
+            import weasyprint
+
+            weasyprint.HTML(string="<p lang=fr>é</p>").render()  # fontconfig and Pango warm-up
+    except Exception:  # the conversion step itself will raise a proper RenderError
+        log.debug("préchargement des convertisseurs impossible", exc_info=True)
+
+
+@cache
+def _exporter() -> Any:
+    """The configured HTML exporter (built once: template loading costs ~0.2 s)."""
+    _lean_jsonschema()
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    # No Pygments stylesheet: there is no code to highlight. (A child template's
+    # conf.json cannot turn off a preprocessor its parent enables: the parent's conf
+    # is merged last; the exporter's config has the final word.)
+    config.CSSHTMLHeaderPreprocessor.enabled = False
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = set(HIDDEN_TAGS)
+    return HTMLExporter(
+        config=config,
+        template_name="snppe",
+        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_paths=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="fr",
+    )
+
+
+def _copy_with_title(nb: NotebookNode, title: str) -> NotebookNode:
+    import copy
+
+    nb = copy.copy(nb)
+    nb.metadata = copy.deepcopy(nb.metadata)
+    nb.metadata["title"] = title
+    return nb
+
+
+def _data_only() -> Any:
+    """A WeasyPrint URL fetcher that only accepts ``data:`` URLs."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
+
+
+def _lean_jsonschema() -> None:
+    """Spare the 1.4 s IRI grammar build that importing nbformat triggers.
+
+    nbformat imports jsonschema, whose optional ``rfc3987_syntax`` dependency compiles
+    a Lark grammar at import time (python-jsonschema/jsonschema#1428, #1392). nbformat
+    never validates the ``iri`` format, so, unless something already imported it, the
+    module is marked absent and jsonschema skips that one format checker.
+
+    Called before every import of nbformat, nbconvert or papermill (here, in
+    :mod:`snppe_report.report.execute` and in :mod:`snppe_report.report.render`).
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

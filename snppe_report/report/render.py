@@ -1,0 +1,294 @@
+"""Workbook -> HTML and PDF report: the orchestration of one render.
+
+With its private step modules :mod:`snppe_report.report.execute` (papermill) and
+:mod:`snppe_report.report.convert` (nbconvert, WeasyPrint), the only papermill / nbconvert /
+WeasyPrint importer. :func:`execute_notebook`, :func:`notebook_to_html` and
+:func:`html_to_pdf` are re-exported here and remain this module's public API.
+
+:func:`render_report` reads as the list of its steps:
+
+1. validate the notebook parameters (an unknown or mistyped one stops here, before
+   any kernel starts: papermill itself only warns, papermill #818);
+2. extract the workbook once in this process, only to learn the collectivité and the
+   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``;
+   an unreadable workbook stops here too, with its file, sheet and cell, and no kernel;
+3. execute the notebook with papermill in a private working folder (one per job:
+   parallel renders never share a file) (:mod:`snppe_report.report.execute`);
+4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
+   template, code and prompts hidden by the exporter's settings
+   (:mod:`snppe_report.report.convert`);
+5. print the HTML to an A4 PDF with WeasyPrint (no JavaScript, no network;
+   :mod:`snppe_report.report.convert`);
+6. publish the outputs atomically (:mod:`snppe_report.report.publish`: temporary file in the
+   destination folder, then :func:`os.replace`), so a failed run never overwrites a
+   previous good report.
+
+A failed execution is kept as ``rapport-<annee>.echec.ipynb`` for audit and raised as
+:class:`~snppe_report.exceptions.RenderError`, or as the workbook's own
+:class:`~snppe_report.exceptions.SnppeError` subclass when the notebook stopped on one.
+The kernel is always shut down (nbclient owns it and stops it in a ``finally``).
+
+Heavy imports (papermill, nbconvert, WeasyPrint) happen inside the functions that need
+them, so importing this module (and its step modules) stays cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from snppe_report._paths import (  # TEMPLATES: base dir of the nbconvert template
+    NOTEBOOKS,
+    TEMPLATES,
+)
+from snppe_report.exceptions import ParameterError
+from snppe_report.report.convert import HIDDEN_TAGS as HIDDEN_TAGS  # re-exported: public constant
+from snppe_report.report.convert import (
+    _lean_jsonschema,
+    _preload_in_background,
+    html_to_pdf,
+    notebook_to_html,
+)
+from snppe_report.report.execute import EXECUTED as EXECUTED  # re-exported: public constant
+from snppe_report.report.execute import _papermill, execute_notebook
+from snppe_report.report.publish import discard, publish
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+    from snppe_report.read.collectivites import Collectivite
+
+__all__ = [
+    "NOTEBOOK",
+    "TEMPLATES",
+    "FORMATS",
+    "ReportResult",
+    "render_report",
+    "validate_parameters",
+    "execute_notebook",
+    "notebook_to_html",
+    "html_to_pdf",
+]
+
+log = logging.getLogger(__name__)
+
+#: The report notebook (thin: parameters, then calls into :mod:`snppe_report.report.model`).
+NOTEBOOK = NOTEBOOKS / "rapport_departemental.ipynb"
+#: Output formats; the executed notebook (``ipynb``) is always kept.
+FORMATS = ("html", "pdf", "ipynb")
+# HIDDEN_TAGS (cells left out of the report) and EXECUTED (name of the executed notebook
+# in a job's working folder) are defined next to their step, in convert and execute.
+
+_PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
+    "workbook": (str,),
+    "departement": (str, type(None)),
+    "annee": (int, type(None)),
+    "autres_classeurs": (list,),
+}
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What one render produced.
+
+    Attributes
+    ----------
+    collectivite : Collectivite
+        The collectivité the report is about.
+    annee : int
+        Campaign year of the report.
+    outputs : dict of str to Path
+        Published files by format (``html``, ``pdf``, ``ipynb``).
+    durations : dict of str to float
+        Seconds spent in each step: ``extraction`` (parent), ``kernel`` (start,
+        shutdown and papermill overhead), ``execution`` (cells), ``html``, ``pdf``
+        and ``total``.
+    """
+
+    collectivite: Collectivite
+    annee: int
+    outputs: dict[str, Path] = field(default_factory=dict)
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+def render_report(
+    workbook: str | os.PathLike[str],
+    *,
+    departement: str | None = None,
+    annee: int | None = None,
+    formats: Iterable[str] = ("html", "pdf"),
+    out_dir: str | os.PathLike[str] = "build/rapports",
+    kernel_name: str = "python3",
+    autres_classeurs: Iterable[str | os.PathLike[str]] = (),
+) -> ReportResult:
+    """Render the annual report of one workbook to HTML and PDF.
+
+    A workbook error is raised by the parent's extraction (step 2), with its cell,
+    before any kernel starts. nbconvert and WeasyPrint are imported in a background
+    thread while the kernel executes the notebook: the parent would otherwise wait idle.
+
+    Parameters
+    ----------
+    workbook : path-like
+        The dashboard workbook (``.xlsx``, ``.xlsm``, ``.ods``).
+    departement : str, optional
+        Département code when the workbook does not name it (e.g. ``"39"``).
+    annee : int, optional
+        Campaign year; defaults to the workbook's own.
+    formats : iterable of str
+        Among ``"html"`` and ``"pdf"``; the executed notebook is always written.
+    out_dir : path-like
+        Root of the outputs: files go to ``<out_dir>/<collectivite.slug>/``.
+    kernel_name : str
+        Jupyter kernel running the notebook.
+    autres_classeurs : iterable of path-like
+        Workbooks of the same collectivité for other years: the report shows the
+        merged series and flags the revised values.
+
+    Returns
+    -------
+    ReportResult
+        The collectivité, the year, the published files and the step durations.
+
+    Raises
+    ------
+    ParameterError
+        Unknown format or notebook parameter, or a parameter of the wrong type.
+    SnppeError
+        The workbook cannot be read (raised by the extraction, exit code 2).
+    RenderError
+        The notebook, the HTML or the PDF step failed (exit code 3).
+    """
+    started = time.perf_counter()
+    wanted = _check_formats(formats)
+    path = Path(workbook).expanduser().resolve()
+    root = Path(out_dir).expanduser().resolve()  # papermill changes the working directory
+    others = [str(Path(p).expanduser().resolve()) for p in autres_classeurs]
+    parameters = {"workbook": str(path), "departement": departement, "annee": annee}
+    if others:
+        parameters["autres_classeurs"] = others
+    parameters = validate_parameters(NOTEBOOK, parameters)
+    collectivite, year, extraction = _resolve(path, departement, annee)
+    dest, stem = root / collectivite.slug, f"rapport-{year}"
+    preloading = _preload_in_background(wanted) if wanted else None
+    with tempfile.TemporaryDirectory(prefix="snppe-rapport-") as tmp:
+        work = Path(tmp)
+        nb, durations = execute_notebook(
+            NOTEBOOK,
+            parameters,
+            workdir=work,
+            kernel_name=kernel_name,
+            failed_path=dest / f"{stem}.echec.ipynb",
+        )
+        durations["extraction"] = extraction
+        staged = {"ipynb": work / f"{stem}.ipynb"}
+        _write_notebook(nb, staged["ipynb"])
+        if wanted:
+            preloading.join()  # type: ignore[union-attr]  # Pango is not used by two threads
+            title = f"Rapport SNPPE {year} — {collectivite.nom}"
+            html, durations["html"] = _timed(notebook_to_html, nb, title=title)
+            if "html" in wanted:
+                staged["html"] = work / f"{stem}.html"
+                staged["html"].write_text(html, encoding="utf-8")
+            if "pdf" in wanted:
+                staged["pdf"] = work / f"{stem}.pdf"
+                _, durations["pdf"] = _timed(html_to_pdf, html, staged["pdf"])
+        outputs = publish(staged, dest)
+    discard(dest / f"{stem}.echec.ipynb")
+    durations["total"] = time.perf_counter() - started
+    log.info("rapport %s %s écrit en %.2f s", collectivite.slug, year, durations["total"])
+    return ReportResult(collectivite=collectivite, annee=year, outputs=outputs, durations=durations)
+
+
+def validate_parameters(notebook: str | os.PathLike[str], parameters: Mapping[str, Any]) -> dict:
+    """Check parameters against the notebook's ``parameters`` cell, before any kernel starts.
+
+    Parameters
+    ----------
+    notebook : path-like
+        Notebook whose cell tagged ``parameters`` declares the accepted names.
+    parameters : mapping
+        Values to inject.
+
+    Returns
+    -------
+    dict
+        The parameters, unchanged, as a plain dict.
+
+    Raises
+    ------
+    ParameterError
+        A name the notebook does not declare, or a value of the wrong type.
+    """
+    papermill = _papermill()
+    declared = papermill.inspect_notebook(str(notebook))
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(
+            f"paramètre(s) inconnu(s) du notebook : {', '.join(unknown)} ; "
+            f"paramètres acceptés : {', '.join(declared)}",
+            file=notebook,
+        )
+    for name, value in parameters.items():
+        allowed = _PARAMETER_TYPES.get(name)
+        if allowed and (isinstance(value, bool) or not isinstance(value, allowed)):
+            expected = " ou ".join(_type_name(t) for t in allowed)
+            raise ParameterError(
+                f"le paramètre « {name} » doit être {expected} (reçu : {value!r})",
+                file=notebook,
+            )
+    return dict(parameters)
+
+
+# -- steps -------------------------------------------------------------------------------
+
+
+def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(formats, str):
+        formats = (formats,)
+    wanted = tuple(dict.fromkeys(f.lower() for f in formats))
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad:
+        raise ParameterError(
+            f"format(s) inconnu(s) : {', '.join(bad)} ; formats possibles : {', '.join(FORMATS)}"
+        )
+    return tuple(f for f in wanted if f != "ipynb")
+
+
+def _resolve(
+    path: Path, departement: str | None, annee: int | None
+) -> tuple[Collectivite, int, float]:
+    """Extract in this process, only to learn the collectivité and the year."""
+    from snppe_report.read.table import extract
+
+    started = time.perf_counter()
+    extraction = extract(path, departement=departement)
+    year = annee if annee is not None else extraction.annee
+    if year is None:
+        raise ParameterError(
+            "l'année de campagne n'a pas pu être déterminée : préciser l'année", file=path
+        )
+    return extraction.collectivite, int(year), time.perf_counter() - started
+
+
+def _write_notebook(nb: NotebookNode, path: Path) -> None:
+    _lean_jsonschema()
+    import nbformat
+
+    nbformat.write(nb, str(path))
+
+
+def _timed(func, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    started = time.perf_counter()
+    value = func(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+def _type_name(t: type) -> str:
+    return {str: "un texte", int: "un entier", type(None): "vide (None)"}.get(t, t.__name__)
