@@ -73,14 +73,14 @@ wins over the column's.
 
 from __future__ import annotations
 
-import html
-import math
 import numbers
 import re
-import unicodedata
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from snppe_report.read.number_cells import format_unit, parse_number, parse_temporal
+from snppe_report.read.parsed import EMPTY, STATUTS, UNITES, ParsedValue, ok, texte
+from snppe_report.read.text_cells import BREAK_TAG, UNITS, clean_text, parse_text
 
 __all__ = [
     "STATUTS",
@@ -93,130 +93,6 @@ __all__ = [
     "parse_value",
     "split_stacked",
 ]
-
-UNITES = ("nombre", "pourcentage", "heures", "mois", "jours", "euros", "texte")
-STATUTS = ("ok", "ND", "SO", "NC", "texte")
-
-
-@dataclass(frozen=True)
-class ParsedValue:
-    """One cell's typed content.
-
-    Attributes
-    ----------
-    valeur : float or None
-        The number; percentages as fractions (3,6 % -> 0.036).
-    unite : str
-        One of :data:`UNITES`.
-    statut : str
-        One of :data:`STATUTS`: ``ok`` when ``valeur`` is a number.
-    note : str
-        Comment, reference year, rest of a compound text or the text itself.
-    """
-
-    valeur: float | None
-    unite: str
-    statut: str
-    note: str = ""
-
-
-_EMPTY = ParsedValue(None, "texte", "texte", "")
-
-# --- text cleaning -----------------------------------------------------------------
-_BREAK_TAG = re.compile(r"<\s*br\s*/?\s*>|<\s*/?\s*p(?:\s[^<>]*)?>", re.IGNORECASE)
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_SPACES = re.compile(r"\s+")
-
-# --- numbers and units ---------------------------------------------------------------
-_NUMBER = (
-    r"(?P<sign>[-+\u2212])?\s?"
-    r"(?P<int>\d{1,3}(?:\ \d{3})+(?!\d)"
-    r"|\d{1,3}(?:\.\d{3})+(?=,\d)"
-    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d,])"
-    r"|\d+)"
-    r"(?:[.,](?P<frac>\d+))?"
-)
-
-
-def _unit(name: str) -> str:
-    """A named group matching a unit as written after a number."""
-    return (
-        rf"(?P<{name}>%|k€|m€|€"
-        r"|(?:pour\ ?cent|heures?|h|mois|jours?|j|euros?|eur)(?![^\W\d_]))"
-    )
-
-
-_LEADING = re.compile(rf"{_NUMBER}(?:\s?{_unit('unit')})?", re.IGNORECASE)
-_UNITS = {  # unit as written (lower case) -> (unite, factor)
-    **dict.fromkeys(("%", "pour cent", "pourcent"), ("pourcentage", Decimal("0.01"))),
-    **dict.fromkeys(("heure", "heures", "h"), ("heures", Decimal(1))),
-    **dict.fromkeys(("jour", "jours", "j"), ("jours", Decimal(1))),
-    **dict.fromkeys(("€", "euro", "euros", "eur"), ("euros", Decimal(1))),
-    "mois": ("mois", Decimal(1)),
-    "k€": ("euros", Decimal(1000)),
-    "m€": ("euros", Decimal(1_000_000)),
-}
-_SIMPLE = r"[-+\u2212]?\d+(?:[.,]\d+)?"
-_RANGE = re.compile(
-    rf"(?:entre\s+(?P<a1>{_SIMPLE})\s*{_unit('ua')}?\s+et\s+"
-    rf"|(?:de\s+)?(?P<a2>{_SIMPLE})\s*{_unit('ub')}?\s*(?:à|au|[-–—])\s*)"
-    rf"(?P<b>{_SIMPLE})\s*{_unit('unit')}?",
-    re.IGNORECASE,
-)
-_LOST_RANGE = re.compile(r"(\d{1,2}) (\d{1,2}) ?(mois|jours?|heures?|semaines?|ans?)", re.I)
-_COMPARATOR = re.compile(
-    r"(?:<=|>=|[<>≤≥~≈]|environ|env\.|au moins|au plus|plus de|moins de|près de)\s*",
-    re.IGNORECASE,
-)
-_YEAR_REF = re.compile(
-    r"\(\s*(?:année\s+|en\s+)?(?P<y1>(?:19|20)\d{2})\s*\)|(?:en|année)\s+(?P<y2>(?:19|20)\d{2})",
-    re.IGNORECASE,
-)
-_STRONG = re.compile(r"\b(?:dont|soit|mais|parmi)\b|\(|(?<=\w)\s*:", re.IGNORECASE)
-_WEAK = re.compile(r"(?:des|de|du|moins de|chez)\b|d['’]", re.IGNORECASE)
-_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_QUANTITY = re.compile(r"(?<![^\W\d_])\d")
-_EXCEL_ERROR = re.compile(r"#(?:N/A|NA|[A-ZÀ-Ý/0_.]+[!?])|Err:\d{3}", re.IGNORECASE)
-
-# --- codes ---------------------------------------------------------------------------
-_CODES = {
-    "SO": ("so", "s/o", "s.o.", "s.o", "n/a", "na", "n.a.", "n.a", "sans objet",
-           "non applicable", "non concerne", "non concernee"),
-    "ND": ("nd", "n.d.", "n.d", "non disponible", "non disponibles", "indisponible",
-           "donnee non disponible", "donnees non disponibles"),
-    "NC": ("nc", "n.c.", "n.c", "non connu", "non connue", "non connus", "inconnu",
-           "inconnue", "non communique", "non communiquee", "non communiques",
-           "non communiquees", "non renseigne", "non renseignee", "non renseignes",
-           "non renseignees", "pas de donnees", "pas de donnee", "donnees manquantes"),
-}  # fmt: skip
-_CODE_PREFIX = re.compile(
-    "(?:"
-    + "|".join(
-        rf"(?P<{code}>{'|'.join(re.escape(w) for w in sorted(words, key=len, reverse=True))})"
-        for code, words in _CODES.items()
-    )
-    + r")(?![\w/])"
-)
-
-
-def clean_text(text: str) -> str:
-    """Remove HTML markup and make all whitespace single plain spaces.
-
-    Parameters
-    ----------
-    text : str
-        A cell's text, possibly with ``<p>``, ``<i>``, ``<br>`` and entities.
-
-    Returns
-    -------
-    str
-        The text on one line, stripped; line breaks become spaces.
-    """
-    text = _TAG.sub(" ", _BREAK_TAG.sub(" ", text))
-    text = _INVISIBLE.sub("", html.unescape(text))
-    return _SPACES.sub(" ", text).strip()
 
 
 def split_stacked(text: str) -> list[str]:
@@ -239,7 +115,7 @@ def split_stacked(text: str) -> list[str]:
         return []
     if not isinstance(text, str):
         raise TypeError(f"split_stacked attend un texte, pas {type(text).__name__}")
-    pieces = (piece.strip() for piece in _BREAK_TAG.sub("\n", text).splitlines())
+    pieces = (piece.strip() for piece in BREAK_TAG.sub("\n", text).splitlines())
     return [piece for piece in pieces if not is_empty(piece)]
 
 
@@ -277,20 +153,20 @@ def parse_value(raw: object, number_format: str | None = None) -> ParsedValue:
         See the module docstring for the rules.
     """
     if raw is None:
-        return _EMPTY
+        return EMPTY
     if isinstance(raw, str):
-        return _parse_text(clean_text(raw))
+        return parse_text(clean_text(raw))
     if isinstance(raw, bool):
-        return _texte(f"valeur logique {'VRAI' if raw else 'FAUX'}, pas un nombre")
+        return texte(f"valeur logique {'VRAI' if raw else 'FAUX'}, pas un nombre")
     if isinstance(raw, (date, time, timedelta)):
-        return _parse_temporal(raw)
+        return parse_temporal(raw)
     if isinstance(raw, (numbers.Real, Decimal)):
-        return _parse_number(raw, number_format or "")
+        return parse_number(raw, number_format or "")
     try:
         text = str(raw)
     except Exception:  # an exotic object whose str() fails is still just "not a value"
-        return _texte("contenu illisible")
-    return _parse_text(clean_text(text))
+        return texte("contenu illisible")
+    return parse_text(clean_text(text))
 
 
 def apply_unit(parsed: ParsedValue, unit_text: str) -> ParsedValue:
@@ -322,185 +198,9 @@ def apply_unit(parsed: ParsedValue, unit_text: str) -> ParsedValue:
     key = re.sub(r"^(?:en|unit[ée]s?\s*:?)\s+", "", key).strip(" ().")
     if key in ("nombre", "nb", "nb.", "effectif", ""):
         return parsed
-    unite, factor = _UNITS.get(key, _UNITS.get(key.rstrip("s"), (None, None)))
+    unite, factor = UNITS.get(key, UNITS.get(key.rstrip("s"), (None, None)))
     if unite is None and key in ("pourcentage", "taux", "part"):
-        unite, factor = _UNITS["%"]
+        unite, factor = UNITS["%"]
     if unite is None:
         return parsed
-    return _ok(Decimal(repr(parsed.valeur)) * factor, unite, parsed.note)
-
-
-def _texte(note: str) -> ParsedValue:
-    return ParsedValue(None, "texte", "texte", note)
-
-
-def _ok(value: Decimal | float, unite: str, note: str = "") -> ParsedValue:
-    try:
-        number = float(value)
-    except (OverflowError, ValueError, InvalidOperation):
-        number = math.inf
-    if not math.isfinite(number):
-        return _texte(f"nombre hors limites : {note}" if note else "nombre hors limites")
-    return ParsedValue(number, unite, "ok", note)
-
-
-# --- non-text cells -----------------------------------------------------------------
-def _parse_temporal(raw: date | time | timedelta) -> ParsedValue:
-    if isinstance(raw, timedelta):
-        return _ok(raw.total_seconds() / 3600, "heures")
-    if isinstance(raw, time):
-        return _texte(f"heure {raw.hour:02d}:{raw.minute:02d}, pas un nombre")
-    try:
-        shown = f"{raw.day:02d}/{raw.month:02d}/{raw.year}"
-        if isinstance(raw, datetime) and (raw.hour or raw.minute):
-            shown += f" {raw.hour:02d}:{raw.minute:02d}"
-    except (TypeError, ValueError):  # pandas NaT and the like
-        return _texte("date non valide, pas un nombre")
-    return _texte(f"date {shown}, pas un nombre")
-
-
-def _parse_number(raw: numbers.Real | Decimal, number_format: str) -> ParsedValue:
-    try:
-        number = float(raw)
-    except (OverflowError, ValueError, TypeError):
-        return _texte("nombre hors limites")
-    if math.isnan(number):
-        return _texte("nombre non défini (NaN)")
-    if math.isinf(number):
-        return _texte("nombre infini")
-    unite, factor = format_unit(number_format)
-    if factor != 1.0:  # points to a fraction, exactly: 41 -> 0.41, not 0.41000000000000003
-        number = float(Decimal(repr(number)) * Decimal(repr(factor)))
-    return ParsedValue(number, unite, "ok")
-
-
-def format_unit(number_format: str) -> tuple[str, float]:
-    """The unit an Excel number format shows, and the factor to apply to the value.
-
-    ``0.0%`` shows a fraction as a percentage: (pourcentage, 1). A ``%`` written as
-    text (``0.0" %"``, ``0\\%``) only follows the number, which is then in points:
-    41 shown "41,0 %" is (pourcentage, 0.01). ``€`` and quoted words give euros,
-    heures, mois, jours.
-
-    Parameters
-    ----------
-    number_format : str
-        The cell's number format (first section used).
-
-    Returns
-    -------
-    tuple of (str, float)
-    """
-    section = (number_format or "").split(";")[0]
-    literals = " ".join(re.findall(r'"([^"]*)"', section)).lower()
-    escaped = "".join(re.findall(r"\\(.)", section))
-    code = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
-    if "%" in code:
-        return "pourcentage", 1.0
-    if "%" in literals or "%" in escaped:
-        return "pourcentage", 0.01
-    if "€" in section or re.search(r"\beur(?:os?)?\b", literals):
-        return "euros", 1.0
-    for word, unite in (("heure", "heures"), ("mois", "mois"), ("jour", "jours")):
-        if word in literals:
-            return unite, 1.0
-    return "nombre", 1.0
-
-
-# --- text cells ---------------------------------------------------------------------
-def _parse_text(text: str) -> ParsedValue:
-    if not text:
-        return _EMPTY
-    if _EXCEL_ERROR.fullmatch(text):
-        return _texte(f"erreur de formule : {text}")
-    code = _parse_code(text)
-    if code is not None:
-        return code
-    if _DATE.match(text):
-        return _texte(text)
-    interval = _parse_interval(text)
-    if interval is not None:
-        return interval
-    comparator = _COMPARATOR.match(text)
-    if comparator and comparator.end() < len(text):
-        inner = _parse_leading(text[comparator.end() :])
-        if inner is not None and inner.statut == "ok":
-            return ParsedValue(inner.valeur, inner.unite, "ok", text)
-        return _texte(text)
-    return _parse_leading(text) or _texte(text)
-
-
-def _parse_code(text: str) -> ParsedValue | None:
-    folded = _fold(text)
-    match = _CODE_PREFIX.match(folded)
-    if match is None:
-        return None
-    said_more = folded[match.end() :].strip(" .")
-    return ParsedValue(None, "texte", match.lastgroup or "texte", text if said_more else "")
-
-
-def _fold(text: str) -> str:
-    """Lower case without accents, for matching code words."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _parse_interval(text: str) -> ParsedValue | None:
-    lost = _LOST_RANGE.fullmatch(text)
-    if lost and int(lost[1]) < int(lost[2]):
-        return _texte(f"intervalle de {lost[1]} à {lost[2]} {lost[3]}")
-    match = _RANGE.fullmatch(text)
-    if match is None:
-        return None
-    low = match["a1"] or match["a2"]
-    unit = match["unit"] or match["ua"] or match["ub"]
-    return _texte(f"intervalle de {low} à {match['b']}" + (f" {unit}" if unit else ""))
-
-
-def _parse_leading(text: str) -> ParsedValue | None:
-    """Read the number (and unit) opening the text; None if the text does not open so."""
-    match = _LEADING.match(text)
-    if match is None:
-        return None
-    following = text[match.end() : match.end() + 1]
-    if not match["unit"] and following and (following.isalnum() or following == "/"):
-        return None  # a number glued to a word or a fraction: "1er", "4e", "3/4"
-    rest = _rest_note(text[match.end() :].strip())
-    if rest is None:
-        return _texte(text)
-    unite, factor = _UNITS.get((match["unit"] or "").lower(), ("nombre", 1))
-    return _ok(_decimal(match) * factor, unite, rest)
-
-
-def _decimal(match: re.Match[str]) -> Decimal:
-    digits = re.sub(r"[ .]", "", match["int"])
-    number = Decimal(f"{digits}.{match['frac']}" if match["frac"] else digits)
-    return -number if match["sign"] in ("-", "\u2212") else number
-
-
-def _rest_note(rest: str) -> str | None:
-    """The note for what follows the value; None when it holds another quantity."""
-    if not rest:
-        return ""
-    year = _YEAR_REF.fullmatch(rest)
-    if year:
-        return f"année de référence {year['y1'] or year['y2']}"
-    if not _keeps_value(rest):
-        return None
-    note = rest.lstrip(",;:-–— ").strip()
-    if note.startswith("(") and note.endswith(")") and note.count("(") == 1:
-        note = note[1:-1].strip()
-    return note
-
-
-def _keeps_value(rest: str) -> bool:
-    """False when the rest holds another quantity not announced by a qualifier."""
-    other = _QUANTITY.search(_YEAR.sub(_blank, _DATE.sub(_blank, rest)))
-    if other is None:
-        return True
-    return bool(_WEAK.match(rest) or _STRONG.search(rest, 0, other.start()))
-
-
-def _blank(match: re.Match[str]) -> str:
-    """Mask a match with spaces, keeping offsets."""
-    return " " * len(match[0])
+    return ok(Decimal(repr(parsed.valeur)) * factor, unite, parsed.note)
