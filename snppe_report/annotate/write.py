@@ -1,0 +1,194 @@
+"""An annotated copy of a workbook: ``DOSSIER/<code>-<nom>-<annee>-annote.xlsx``.
+
+:func:`write_annotated` reads as its steps:
+
+1. read the original's bytes again and check they are the ones the reader checked
+   (same SHA-256): the copy is made of what was checked, and nothing is written when
+   the file changed in between;
+2. copy them (:mod:`snppe_report.annotate.copy`);
+3. place every finding (:mod:`snppe_report.annotate.locate`), comment and mark its
+   cell (:mod:`snppe_report.annotate.marks`);
+4. insert the "Constats" sheet first (:mod:`snppe_report.annotate.constats`);
+5. save atomically (:func:`snppe_report.output.atomic_path`), then check that the
+   original's hash has not changed.
+
+Nothing of the workbook is executed: no macro is loaded, no formula computed, no link
+followed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from snppe_report.annotate import inventory
+from snppe_report.annotate.locate import locate_all
+from snppe_report.annotate.notes import completeness_rules, entries
+from snppe_report.exceptions import InputError, ParameterError, SnppeError
+
+__all__ = ["annotated_name", "write_annotated", "annotate_file", "Annotated"]
+
+log = logging.getLogger(__name__)
+SUFFIX = "-annote.xlsx"
+
+
+def annotated_name(extraction: Any) -> str:
+    """``<code>-<nom>-<annee>-annote.xlsx``, from the reference table's slug only."""
+    return f"{extraction.collectivite.slug}-{int(extraction.annee)}{SUFFIX}"
+
+
+class Annotated:
+    """What :func:`write_annotated` wrote: the path, and the counts for the terminal."""
+
+    def __init__(self, path: Path, findings: int, commented: int, converted: bool) -> None:
+        self.path = path
+        self.findings = findings
+        self.commented = commented
+        self.converted = converted
+
+    def summary(self) -> str:
+        """One French line for ``snppe check --annoter``."""
+        what = " (convertie en .xlsx)" if self.converted else ""
+        return (
+            f"copie annotée{what} : {self.path} — {self.findings} constat"
+            f"{'s' if self.findings > 1 else ''}, {self.commented} cellule"
+            f"{'s' if self.commented > 1 else ''} commentée{'s' if self.commented > 1 else ''}"
+        )
+
+
+def write_annotated(
+    workbook: Any, extraction: Any, findings: Sequence[Any], out_dir: str | Path
+) -> Annotated:
+    """Write the annotated copy of one workbook.
+
+    Parameters
+    ----------
+    workbook : snppe_report.read.cells.Workbook
+        The workbook as read (its path, SHA-256, format and cells).
+    extraction : snppe_report.read.table.Extraction
+        Its tidy table, collectivité and campaign year.
+    findings : sequence of Finding
+        Every finding to show (read-time and checks).
+    out_dir : str or Path
+        The folder of the copy.
+
+    Returns
+    -------
+    Annotated
+
+    Raises
+    ------
+    InputError
+        The original changed since it was read.
+    ParameterError
+        The copy would replace the original.
+    SnppeError
+        The copy cannot be written (exit code 2); nothing is left behind.
+    """
+    from snppe_report.annotate.constats import constats_title, write_constats
+    from snppe_report.annotate.copy import copy_workbook
+    from snppe_report.annotate.marks import annotate_cells
+    from snppe_report.output import atomic_path
+
+    source = Path(workbook.path)
+    dest = Path(out_dir) / annotated_name(extraction)
+    if dest.resolve() == source.resolve():
+        raise ParameterError("la copie annotée remplacerait l'original : choisir un autre dossier.")
+    data = _checked_bytes(source, workbook.sha256)
+    copy = copy_workbook(data, workbook)
+    names = [s.name for s in workbook.sheets]
+    rows = extraction.rows.to_dict("records")
+    found = entries(findings, locate_all(findings, rows, names, _catalogue()))
+    title = constats_title(list(copy.sheets.values()))
+    commented = annotate_cells(copy.book, copy.sheets, found, title)
+    converted = workbook.kind != "xlsx"
+    notes = [*copy.notes]
+    if converted:
+        notes = [*inventory.rebuilt_notes(workbook.kind, source.suffix), *notes]
+    else:
+        lost = inventory.lost_parts(_part_names(data))
+        if lost:
+            notes.append("Non repris dans la copie : " + " ; ".join(lost) + ".")
+    write_constats(
+        copy.book, title, _heading(extraction, source), found, notes, _rules(extraction),
+        copy.sheets,
+    )  # fmt: skip
+    try:
+        with atomic_path(dest) as tmp:
+            copy.book.save(tmp)
+            _checked_bytes(source, workbook.sha256)  # the original is untouched
+    except OSError as exc:
+        raise SnppeError(
+            f"copie annotée non écrite ({exc.strerror or exc}).", file=dest
+        ) from exc
+    log.info("copie annotée %s : %d constats, %d cellules", dest, len(found), commented)
+    return Annotated(dest, len(found), commented, converted)
+
+
+def annotate_file(path: str | Path, out_dir: str | Path, departement: str | None = None):
+    """Read, check and annotate one workbook (the batch's job).
+
+    Returns
+    -------
+    Annotated
+    """
+    from snppe_report.analysis.checks import check_extraction
+    from snppe_report.read.table import extract_workbook
+    from snppe_report.read.workbook import read_workbook
+
+    workbook = read_workbook(path)
+    extraction = extract_workbook(workbook, departement)
+    return write_annotated(workbook, extraction, check_extraction(extraction), out_dir)
+
+
+def _checked_bytes(path: Path, sha256: str) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"relecture impossible ({exc.strerror or exc}).", file=path) from exc
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise InputError(
+            "le classeur a changé pendant son contrôle : aucune copie annotée écrite ; "
+            "relancez.",
+            file=path,
+        )
+    return data
+
+
+def _part_names(data: bytes) -> list[str]:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.namelist()
+
+
+def _heading(extraction: Any, source: Path) -> list[str]:
+    place = extraction.collectivite
+    lines = [
+        "Constats de snppe-report",
+        f"Classeur « {source.name} » — {place.nom} ({place.code}) — campagne "
+        f"{int(extraction.annee)}",
+    ]
+    if getattr(extraction, "fictive", False):
+        lines.append("DONNÉES FICTIVES : ce classeur est un exemple, pas un tableau de bord réel.")
+    return lines
+
+
+def _rules(extraction: Any) -> list[tuple[str, list[str]]]:
+    from snppe_report.analysis.status import status_rules
+
+    return [
+        ("Règles de complétude et de cohérence (snppe check)",
+         completeness_rules(int(extraction.annee))),
+        ("Règles des statuts (annexe du rapport)", status_rules()),
+    ]  # fmt: skip
+
+
+def _catalogue():
+    from snppe_report.read.catalogue import load_catalogue
+
+    return load_catalogue()
