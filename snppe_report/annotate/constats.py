@@ -23,7 +23,7 @@ _LINK_COLOUR = "FF0563C1"
 
 
 def constats_title(names: Sequence[str]) -> str:
-    """"Constats", or a name that no sheet of the workbook has already."""
+    """ "Constats", or a name that no sheet of the workbook has already."""
     taken = {n.lower() for n in names}
     title, n = "Constats", 1
     while title.lower() in taken:

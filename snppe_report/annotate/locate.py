@@ -158,7 +158,9 @@ def _row_of(rows: Sequence[dict], sheets: list[str], last: bool = False) -> Plac
     return Place(sheet, row, None)
 
 
-def locate_all(findings: Sequence[Any], rows: Sequence[dict], sheets: Iterable[str], catalogue=None):
+def locate_all(
+    findings: Sequence[Any], rows: Sequence[dict], sheets: Iterable[str], catalogue=None
+):
     """:func:`locate` for each finding, in order."""
     names = list(sheets)
     return [locate(f, rows, names, catalogue) for f in findings]

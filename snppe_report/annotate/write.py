@@ -121,9 +121,7 @@ def write_annotated(
             copy.book.save(tmp)
             _checked_bytes(source, workbook.sha256)  # the original is untouched
     except OSError as exc:
-        raise SnppeError(
-            f"copie annotée non écrite ({exc.strerror or exc}).", file=dest
-        ) from exc
+        raise SnppeError(f"copie annotée non écrite ({exc.strerror or exc}).", file=dest) from exc
     log.info("copie annotée %s : %d constats, %d cellules", dest, len(found), commented)
     return Annotated(dest, len(found), commented, converted)
 
@@ -151,8 +149,7 @@ def _checked_bytes(path: Path, sha256: str) -> bytes:
         raise InputError(f"relecture impossible ({exc.strerror or exc}).", file=path) from exc
     if hashlib.sha256(data).hexdigest() != sha256:
         raise InputError(
-            "le classeur a changé pendant son contrôle : aucune copie annotée écrite ; "
-            "relancez.",
+            "le classeur a changé pendant son contrôle : aucune copie annotée écrite ; relancez.",
             file=path,
         )
     return data
