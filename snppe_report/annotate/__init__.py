@@ -14,5 +14,14 @@ import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
-    submod_attrs={"write": ["Annotated", "annotate_file", "annotated_name", "write_annotated"]},
+    submod_attrs={
+        "write": [
+            "Annotated",
+            "annotate_file",
+            "annotated_name",
+            "check_out_dir",
+            "write_annotated",
+            "write_annotated_all",
+        ]
+    },
 )

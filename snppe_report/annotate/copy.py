@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from snppe_report.annotate.cached import cached_values
 from snppe_report.exceptions import UnreadableWorkbookError
 from snppe_report.read.cells import column_letter
 
@@ -53,11 +54,15 @@ class Copy:
         Original sheet name -> sheet name in the copy (the same for an xlsx).
     notes : list of str
         French lines for the "Constats" sheet: conversions, formulas replaced.
+    cached : dict
+        The original's cached value of each formula (see :mod:`~.cached`), put back
+        into the saved copy.
     """
 
     book: Any
     sheets: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    cached: dict[str, dict[str, tuple[Any, str]]] = field(default_factory=dict)
 
 
 def clean_text(text: str) -> str:
@@ -121,34 +126,46 @@ def _load_xlsx(data: bytes, workbook) -> Copy:
         book.remove(chart_sheet)
     for ws in book.worksheets:
         ws._images, ws._charts = [], []
+    has_formulas = any(
+        cell.data_type == "f" for ws in book.worksheets for cell in ws._cells.values()
+    )
+    cached: dict = {}
+    if has_formulas:
+        values = _load(data, workbook.path, data_only=True)
+        notes += _drop_external_formulas(book, values)
+        cached = cached_values(book, values)
+        values.close()
+    for name in [n for n, d in book.defined_names.items() if _EXTERNAL_REF.search(d.value or "")]:
+        del book.defined_names[name]
+    for ws in book.worksheets:
+        for name in [n for n, d in ws.defined_names.items() if _EXTERNAL_REF.search(d.value or "")]:
+            del ws.defined_names[name]
+    return Copy(book, {ws.title: ws.title for ws in book.worksheets}, notes, cached)
+
+
+def _drop_external_formulas(book, values) -> list[str]:
+    """Replace each formula into another workbook by its cached value (the link is gone)."""
     external = [
         (ws.title, key)
         for ws in book.worksheets
         for key, cell in ws._cells.items()
         if cell.data_type == "f" and _EXTERNAL_REF.search(str(cell.value))
     ]
-    if external:
-        cached = _load(data, workbook.path, data_only=True)
-        for title, key in external:
-            cell = book[title]._cells[key]
-            value = cached[title]._cells[key].value if key in cached[title]._cells else None
-            if isinstance(value, str):
-                set_text(cell, value)
-            else:
-                cell.value = value
-        cached.close()
-        n = len(external)
-        notes.append(
-            f"{n} formule{'s' if n > 1 else ''} vers d'autres classeurs remplacée"
-            f"{'s' if n > 1 else ''} par {'leurs' if n > 1 else 'sa'} dernière"
-            f"{'s' if n > 1 else ''} valeur{'s' if n > 1 else ''} connue{'s' if n > 1 else ''}."
-        )
-    for name in [n for n, d in book.defined_names.items() if _EXTERNAL_REF.search(d.value or "")]:
-        del book.defined_names[name]
-    for ws in book.worksheets:
-        for name in [n for n, d in ws.defined_names.items() if _EXTERNAL_REF.search(d.value or "")]:
-            del ws.defined_names[name]
-    return Copy(book, {ws.title: ws.title for ws in book.worksheets}, notes)
+    for title, key in external:
+        cell = book[title]._cells[key]
+        value = values[title]._cells[key].value if key in values[title]._cells else None
+        if isinstance(value, str):
+            set_text(cell, value)
+        else:
+            cell.value = value
+    n = len(external)
+    if not n:
+        return []
+    s = "s" if n > 1 else ""
+    return [
+        f"{n} formule{s} vers d'autres classeurs remplacée{s} par "
+        f"{'leurs' if n > 1 else 'sa'} dernière{s} valeur{s} connue{s}."
+    ]
 
 
 def _title(name: str, taken: set[str]) -> str:

@@ -136,8 +136,7 @@ def locate(finding: Any, rows: Sequence[dict], sheets: Iterable[str], catalogue=
     ind = catalogue.match(label)
     if ind is None:
         return Place()
-    objectives = set(ind.objectives or (ind.objective,))
-    ids = {i.id for i in catalogue if objectives & set(i.objectives or (i.objective,))}
+    ids = {i.id for i in catalogue if ind.objective in (i.objectives or (i.objective,))}
     siblings = [r for r in rows if r.get("indicateur_id") in ids]
     last = _row_of(siblings, names, last=True)
     return Place(last.sheet, last.row, None, after=True) if last.sheet else Place()

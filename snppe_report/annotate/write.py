@@ -29,7 +29,14 @@ from snppe_report.annotate.locate import locate_all
 from snppe_report.annotate.notes import completeness_rules, entries
 from snppe_report.exceptions import InputError, ParameterError, SnppeError
 
-__all__ = ["annotated_name", "write_annotated", "annotate_file", "Annotated"]
+__all__ = [
+    "Annotated",
+    "annotate_file",
+    "annotated_name",
+    "check_out_dir",
+    "write_annotated",
+    "write_annotated_all",
+]
 
 log = logging.getLogger(__name__)
 SUFFIX = "-annote.xlsx"
@@ -88,6 +95,7 @@ def write_annotated(
     SnppeError
         The copy cannot be written (exit code 2); nothing is left behind.
     """
+    from snppe_report.annotate.cached import restore_cached
     from snppe_report.annotate.constats import constats_title, write_constats
     from snppe_report.annotate.copy import copy_workbook
     from snppe_report.annotate.marks import annotate_cells
@@ -119,11 +127,61 @@ def write_annotated(
     try:
         with atomic_path(dest) as tmp:
             copy.book.save(tmp)
+            parts = {ws.title: ws.path.lstrip("/") for ws in copy.book.worksheets}
+            restore_cached(tmp, parts, copy.cached)
             _checked_bytes(source, workbook.sha256)  # the original is untouched
     except OSError as exc:
         raise SnppeError(f"copie annotée non écrite ({exc.strerror or exc}).", file=dest) from exc
     log.info("copie annotée %s : %d constats, %d cellules", dest, len(found), commented)
     return Annotated(dest, len(found), commented, converted)
+
+
+def check_out_dir(out_dir: str | Path) -> Path:
+    """The folder of the copies, refused early when it is a file.
+
+    Raises
+    ------
+    ParameterError
+        ``out_dir`` exists and is not a folder.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--annoter attend un dossier : « {out} » est un fichier.", file=out)
+    return out
+
+
+def write_annotated_all(
+    checked: Sequence[tuple[Any, Any, Sequence[Any]]], out_dir: str | Path
+) -> list[Annotated]:
+    """Write the annotated copies of several checked workbooks into one folder.
+
+    Parameters
+    ----------
+    checked : sequence of (Workbook, Extraction, findings)
+    out_dir : str or Path
+
+    Returns
+    -------
+    list of Annotated
+
+    Raises
+    ------
+    ParameterError
+        Two workbooks would give the same copy (same collectivité and campaign): nothing
+        is written.
+    """
+    out = check_out_dir(out_dir)
+    seen: dict[str, Path] = {}
+    for workbook, extraction, _ in checked:
+        name = annotated_name(extraction)
+        if name in seen:
+            raise ParameterError(
+                f"« {seen[name].name} » et « {Path(workbook.path).name} » donneraient la même "
+                f"copie annotée « {name} » (même collectivité, même campagne) : annotez-les "
+                "séparément, dans deux dossiers. Aucune copie écrite."
+            )
+        seen[name] = Path(workbook.path)
+    return [write_annotated(wb, ex, found, out) for wb, ex, found in checked]
 
 
 def annotate_file(path: str | Path, out_dir: str | Path, departement: str | None = None):
