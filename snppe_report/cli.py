@@ -159,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="exécution locale (défaut) ou sur un cluster Dask",
     )
     p.add_argument("--scheduler", metavar="ADRESSE", help="adresse du planificateur Dask")
+    p.add_argument(
+        "--annoter",
+        action="store_true",
+        help="écrire aussi une copie annotée de chaque classeur (constats sur leurs "
+        "cellules), liée depuis l'index",
+    )
 
     p = sub.add_parser("demo-data", help="écrire des classeurs fictifs pour chaque département")
     p.add_argument(
@@ -280,6 +286,7 @@ def _batch(args) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
+        annoter=args.annoter,
     )
     print(result.summary())
     return 1 if result.failures else 0

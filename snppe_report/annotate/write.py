@@ -184,8 +184,23 @@ def write_annotated_all(
     return [write_annotated(wb, ex, found, out) for wb, ex, found in checked]
 
 
-def annotate_file(path: str | Path, out_dir: str | Path, departement: str | None = None):
+def annotate_file(
+    path: str | Path,
+    out_dir: str | Path,
+    departement: str | None = None,
+    sha256: str | None = None,
+) -> Annotated:
     """Read, check and annotate one workbook (the batch's job).
+
+    Parameters
+    ----------
+    path : str or Path
+    out_dir : str or Path
+    departement : str, optional
+        Collectivité code; overrides detection.
+    sha256 : str, optional
+        The hash the workbook must still have (the batch's plan): otherwise nothing
+        is written.
 
     Returns
     -------
@@ -196,6 +211,11 @@ def annotate_file(path: str | Path, out_dir: str | Path, departement: str | None
     from snppe_report.read.workbook import read_workbook
 
     workbook = read_workbook(path)
+    if sha256 is not None and workbook.sha256 != sha256:
+        raise InputError(
+            "le classeur a changé depuis le début du lot : aucune copie annotée écrite ; relancez.",
+            file=path,
+        )
     extraction = extract_workbook(workbook, departement)
     return write_annotated(workbook, extraction, check_extraction(extraction), out_dir)
 
