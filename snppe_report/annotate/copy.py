@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
+from snppe_report.annotate import inventory
 from snppe_report.annotate.cached import cached_values
 from snppe_report.exceptions import UnreadableWorkbookError
 from snppe_report.read.cells import column_letter
@@ -114,14 +115,20 @@ def _load(data: bytes, path, data_only: bool):
             f"copie impossible : le classeur ne se relit pas avec ses formules ({exc}).",
             file=path,
         ) from exc
-    for warning in caught:
-        log.info("copie de %s : %s", path.name, warning.message)
-    return book
+    messages = [str(warning.message) for warning in caught]
+    for message in messages:
+        log.info("copie de %s : %s", path.name, message)
+    return book, messages
 
 
 def _load_xlsx(data: bytes, workbook) -> Copy:
-    book = _load(data, workbook.path, data_only=False)
-    notes: list[str] = []
+    book, messages = _load(data, workbook.path, data_only=False)
+    dropped = inventory.dropped_on_load(messages)
+    notes = (
+        [f"Non repris dans la copie (ignoré à la relecture) : {' ; '.join(dropped)}."]
+        if dropped
+        else []
+    )
     for chart_sheet in list(book.chartsheets):
         book.remove(chart_sheet)
     for ws in book.worksheets:
@@ -131,7 +138,7 @@ def _load_xlsx(data: bytes, workbook) -> Copy:
     )
     cached: dict = {}
     if has_formulas:
-        values = _load(data, workbook.path, data_only=True)
+        values, _ = _load(data, workbook.path, data_only=True)
         notes += _drop_external_formulas(book, values)
         cached = cached_values(book, values)
         values.close()

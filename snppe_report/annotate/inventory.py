@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["lost_parts", "rebuilt_notes", "PARTS"]
+__all__ = ["lost_parts", "rebuilt_notes", "dropped_on_load", "PARTS"]
 
 # (pattern on the part name, French name of what is not carried, plural)
 PARTS = (
@@ -55,6 +55,46 @@ def lost_parts(names: Iterable[str]) -> list[str]:
                 counts[what] += 1
                 break
     return [f"{what} : {n}" for what, n in counts.items() if n]
+
+
+# (fragment of an openpyxl warning, French name of what it drops); the drawings are
+# already named by their parts, and anything else is counted as "autres éléments".
+_WARNINGS = (
+    ("Data Validation extension", "listes de validation étendues"),
+    ("Conditional Formatting extension", "mises en forme conditionnelles étendues"),
+    ("conditional formatting rule", "règles de mise en forme conditionnelle illisibles"),
+    ("Sparkline Group extension", "graphiques sparkline"),
+    ("Slicer List extension", "segments"),
+    ("is part of a merged range but has a comment", "commentaires de cellules fusionnées"),
+    ("Defined names", "noms définis illisibles"),
+    ("Print area", "zones d'impression illisibles"),
+    ("outside the limits for dates", "dates hors limites (lues comme erreurs)"),
+    ("DrawingML support is incomplete", None),
+    ("Unable to read chart", None),
+)
+
+
+def dropped_on_load(messages: Iterable[str]) -> list[str]:
+    """French lines for what openpyxl said it drops while loading the original.
+
+    Parameters
+    ----------
+    messages : iterable of str
+        openpyxl's warning texts (in English; logged as they are).
+
+    Returns
+    -------
+    list of str
+        ``"listes de validation étendues : 2"``..., then ``"autres éléments : N"``.
+    """
+    counts: dict[str, int] = {}
+    for message in messages:
+        what = next((w for fragment, w in _WARNINGS if fragment in message), "autres éléments")
+        if what is not None:
+            counts[what] = counts.get(what, 0) + 1
+    others = counts.pop("autres éléments", 0)
+    lines = [f"{what} : {n}" for what, n in counts.items()]
+    return lines + ([f"autres éléments non reconnus à la lecture : {others}"] if others else [])
 
 
 def rebuilt_notes(kind: str, suffix: str) -> list[str]:

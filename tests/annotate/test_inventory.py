@@ -2,7 +2,7 @@
 
 import pytest
 
-from snppe_report.annotate.inventory import lost_parts, rebuilt_notes
+from snppe_report.annotate.inventory import dropped_on_load, lost_parts, rebuilt_notes
 
 KEPT = [
     "[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/styles.xml",
@@ -40,3 +40,19 @@ def test_rebuilt_notes_say_the_copy_is_converted_and_what_it_loses():
     first, second = rebuilt_notes("ods", ".ods")
     assert first.startswith("Classeur .ods converti en .xlsx")
     assert "formules" in second and "largeurs de colonnes" in second
+
+
+def test_what_openpyxl_drops_is_named_in_french():
+    messages = [
+        "Data Validation extension is not supported and will be removed",
+        "Data Validation extension is not supported and will be removed",
+        "DrawingML support is incomplete and limited to charts and images only. Shapes and "
+        "drawings will be lost.",
+        "Unknown extension is not supported and will be removed",
+        "Something new in a later openpyxl",
+    ]
+    assert dropped_on_load(messages) == [
+        "listes de validation étendues : 2",
+        "autres éléments non reconnus à la lecture : 2",
+    ]
+    assert dropped_on_load([]) == []
