@@ -129,6 +129,7 @@ def _load_xlsx(data: bytes, workbook) -> Copy:
         if dropped
         else []
     )
+    book.template = False  # a template (.xltx) gives a workbook: the copy is an .xlsx
     for chart_sheet in list(book.chartsheets):
         book.remove(chart_sheet)
     for ws in book.worksheets:

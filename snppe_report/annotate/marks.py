@@ -17,6 +17,7 @@ from snppe_report.annotate.notes import COMMENT_AUTHOR, Entry, comment_text, tex
 __all__ = ["annotate_cells", "mark_border"]
 
 _WIDTH_CHARS = 60  # characters per line of the comment box, about
+_MAX_CHARS = 32_767  # Excel's limit for a comment's text
 
 
 def mark_border():
@@ -64,7 +65,7 @@ def annotate_cells(
         if cell.comment is not None and cell.comment.text:
             text += f"\n\nCommentaire d'origine ({cell.comment.author or 'sans auteur'}) :\n"
             text += cell.comment.text
-        text = clean_text(text)
+        text = clean_text(text)[:_MAX_CHARS]
         lines = sum(1 + len(line) // _WIDTH_CHARS for line in text.splitlines())
         cell.comment = Comment(text, COMMENT_AUTHOR, height=min(40 + 15 * lines, 900), width=380)
         cell.border = border

@@ -81,3 +81,22 @@ def test_rebuilt_copy_of_read_cells():
     assert [str(m) for m in ws.merged_cells.ranges] == ["A1:C1"]
     assert ws.row_dimensions[3].hidden and ws.column_dimensions["B"].hidden
     assert copy.book["Cachée"].sheet_state == "hidden"
+
+
+def test_a_template_content_type_gives_a_plain_workbook(tmp_path):
+    """A workbook part typed as a template (.xltx) would make Excel refuse an .xlsx."""
+    from ..conftest import EXAMPLE_2023
+
+    with zipfile.ZipFile(EXAMPLE_2023) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"spreadsheetml.sheet.main+xml", b"spreadsheetml.template.main+xml"
+    )
+    path = tmp_path / "68-modele.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    written = annotate_file(path, tmp_path / "out")
+    with zipfile.ZipFile(written.path) as archive:
+        types = archive.read("[Content_Types].xml").decode()
+    assert "template" not in types and "spreadsheetml.sheet.main+xml" in types
