@@ -75,16 +75,15 @@ def write_constats(
     wrap = Alignment(wrap_text=True, vertical="top")
     row = 1
     for i, line in enumerate(heading):
-        set_text(ws.cell(row, 1), line)
-        ws.cell(row, 1).font = Font(bold=True, size=14 if i == 0 else 11)
+        _line(ws, row, 1, line, Font(bold=True, size=14 if i == 0 else 11))
         row += 1
-    set_text(ws.cell(row, 1), summary(found))
+    _line(ws, row, 1, summary(found))
     row += 1
     ws.cell(row, 1).border = mark_border()  # the mark itself, beside its legend
-    set_text(ws.cell(row, 2), legend())
+    _line(ws, row, 2, legend())
     row += 1
     for note in notes:
-        set_text(ws.cell(row, 1), note)
+        _line(ws, row, 1, note)
         row += 1
     row += 1
     header_row = row
@@ -96,12 +95,12 @@ def write_constats(
     for n, entry in enumerate(found, start=1):
         row += 1
         ws.cell(row, 1).value = n
-        for col, text in enumerate(
-            (entry.severite, entry.indicateur, entry.message, entry.place.label(), entry.code),
-            start=2,
-        ):
+        ws.cell(row, 1).alignment = wrap
+        texts = (entry.severite, entry.indicateur, entry.message, entry.place.label(), entry.code)
+        for col, text in enumerate(texts, start=2):
             set_text(ws.cell(row, col), text)
             ws.cell(row, col).alignment = wrap
+        ws.row_dimensions[row].height = 15 * _lines(texts)
         place = entry.place
         if place.sheet in sheets and place.row is not None:
             target = sheets[place.sheet].replace("'", "''")
@@ -115,16 +114,39 @@ def write_constats(
         ws.column_dimensions[_letter(col)].width = width
     row = last + 2
     for heading_text, lines in rules:
-        set_text(ws.cell(row, 1), heading_text)
-        ws.cell(row, 1).font = Font(bold=True)
+        _line(ws, row, 1, heading_text, Font(bold=True))
         row += 1
         for line in lines:
-            set_text(ws.cell(row, 1), f"– {line}")
+            _line(ws, row, 1, f"– {line}")
             row += 1
         row += 1
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # all columns on a page
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     return header_row
+
+
+def _line(ws, row: int, first: int, text: str, font=None) -> None:
+    """A line of text across the table's width (merged from column ``first``), wrapped."""
+    from openpyxl.styles import Alignment
+
+    cell = ws.cell(row, first)
+    set_text(cell, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if font is not None:
+        cell.font = font
+    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=len(HEADER))
+    chars = sum(WIDTHS[first - 1 :]) - 4
+    size = font.sz if font is not None and font.sz else 11
+    ws.row_dimensions[row].height = (size + 4) * (1 + len(text) // chars)
+
+
+def _lines(texts: Sequence[str]) -> int:
+    """Lines the tallest cell of a row takes once wrapped (rows are not auto-fitted)."""
+    return max(
+        1 + len(text) // max(width - 2, 1) for text, width in zip(texts, WIDTHS[1:], strict=True)
+    )
 
 
 def _letter(col: int) -> str:
