@@ -208,6 +208,8 @@ def _rebuild(workbook) -> Copy:
         for r0, c0, r1, c1 in sheet.merged:
             if (r0, c0) != (r1, c1):
                 ws.merge_cells(start_row=r0, start_column=c0, end_row=r1, end_column=c1)
+        for col, width in _widths(sheet).items():
+            ws.column_dimensions[column_letter(col)].width = width
         if sheet.hidden:
             ws.sheet_state = "hidden"
         for row in sheet.hidden_rows:
@@ -218,6 +220,20 @@ def _rebuild(workbook) -> Copy:
     if renamed:
         notes.append("Feuilles renommées (nom refusé par Excel) : " + ", ".join(renamed) + ".")
     return Copy(book, sheets, notes)
+
+
+def _widths(sheet) -> dict[int, float]:
+    """Column widths for a rebuilt sheet, whose reader keeps none: the longest line of
+    each column's unmerged cells, between 8 and 50 characters."""
+    merged = {(r, c) for r0, c0, r1, c1 in sheet.merged if c1 > c0 for r in range(r0, r1 + 1)
+              for c in range(c0, c1 + 1)}  # fmt: skip
+    longest: dict[int, int] = {}
+    for (row, col), cell in sheet.cells.items():
+        if (row, col) in merged or cell.value is None:
+            continue
+        size = max(len(line) for line in str(cell.value).split("\n"))
+        longest[col] = max(longest.get(col, 0), size)
+    return {col: float(min(max(size + 2, 8), 50)) for col, size in longest.items()}
 
 
 def _put(target, cell, grey) -> None:

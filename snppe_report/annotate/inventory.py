@@ -114,8 +114,9 @@ def rebuilt_notes(kind: str, suffix: str) -> list[str]:
     return [
         f"Classeur {suffix or kind} converti en .xlsx : la copie est reconstruite à partir des "
         "cellules lues (valeurs, textes, formats de nombre, cellules fusionnées, fonds gris "
-        "des objectifs facultatifs, feuilles, lignes et colonnes masquées).",
+        "des objectifs facultatifs, feuilles, lignes et colonnes masquées) ; les largeurs "
+        "de colonnes sont estimées d'après leur contenu.",
         "Non repris dans la copie convertie : les formules (remplacées par leur valeur ; une "
         "formule sans valeur est recopiée comme texte), les polices, bordures, couleurs autres "
-        "que le gris, largeurs de colonnes, images, graphiques et macros.",
+        "que le gris, largeurs de colonnes d'origine, images, graphiques et macros.",
     ]

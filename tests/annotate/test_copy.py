@@ -100,3 +100,17 @@ def test_a_template_content_type_gives_a_plain_workbook(tmp_path):
     with zipfile.ZipFile(written.path) as archive:
         types = archive.read("[Content_Types].xml").decode()
     assert "template" not in types and "spreadsheetml.sheet.main+xml" in types
+
+
+def test_rebuilt_columns_get_widths_from_their_content():
+    cells = {
+        (1, 1): Cell(1, 1, "court"),
+        (2, 1): Cell(2, 1, "une ligne\nbien plus longue ici"),
+        (1, 2): Cell(1, 2, "x" * 300),
+        (3, 3): Cell(3, 3, "fusionnée sur trois colonnes"),
+    }
+    sheet = Sheet("F", cells, merged=[(3, 3, 3, 5)])  # fmt: skip
+    copy = copy_workbook(b"", Workbook(None, "", [sheet], {}, "ods"))
+    dims = copy.book["F"].column_dimensions
+    assert (dims["A"].width, dims["B"].width) == (len("bien plus longue ici") + 2, 50)
+    assert "C" not in dims  # a merged cell does not widen its first column

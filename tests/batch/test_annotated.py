@@ -62,3 +62,22 @@ def test_batch_without_annoter_has_no_copy_nor_column(tmp_path):
     assert "copies_annotees" not in result.manifest
     assert not list(out.rglob("*-annote.xlsx"))
     assert "Copie annotée" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_copy_not_written_is_a_message_on_its_row():
+    from snppe_report.batch.annotated import link_annotated
+
+    rows = [{"code": "68", "messages": []}, {"code": "39", "messages": []}]
+    copy = "68-haut-rhin/68-haut-rhin-2023-annote.xlsx"
+    link_annotated(rows, {
+        "68-a.xlsx": {"code": "68", "statut": "ok", "copie": copy},
+        "68-b.xlsx": {"code": "68", "statut": "ok", "copie": copy},  # the same workbook twice
+        "39-a.xlsx": {"code": "39", "statut": "echec", "erreur": {"message": "disque plein"}},
+    })  # fmt: skip
+    assert rows[0]["annotees"] == [{
+        "nom": "68-haut-rhin-2023-annote.xlsx",
+        "lien": "68-haut-rhin/68-haut-rhin-2023-annote.xlsx",
+        "fichier": "68-a.xlsx",
+    }]  # fmt: skip
+    assert rows[1]["messages"] == ["copie annotée non écrite : disque plein"]
+    assert "annotees" not in rows[1]
