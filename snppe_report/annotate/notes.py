@@ -143,8 +143,9 @@ def summary(all_entries: Sequence[Entry]) -> str:
     return (
         f"{total} constat{'s' if total > 1 else ''} ({words}) ; "
         f"{on_cell} sur une cellule, commentée{'s' if on_cell > 1 else ''} et marquée"
-        f"{'s' if on_cell > 1 else ''} ; {total - on_cell} sans cellule, situé"
-        f"{'s' if total - on_cell > 1 else ''} par leur ligne quand elle est connue."
+        f"{'s' if on_cell > 1 else ''} ; {total - on_cell} sans cellule, "
+        + ("situés par leur ligne" if total - on_cell > 1 else "situé par sa ligne")
+        + " quand elle est connue."
     )
 
 

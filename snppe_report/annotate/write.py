@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +48,26 @@ def annotated_name(extraction: Any) -> str:
     return f"{extraction.collectivite.slug}-{int(extraction.annee)}{SUFFIX}"
 
 
+@dataclass(frozen=True)
 class Annotated:
-    """What :func:`write_annotated` wrote: the path, and the counts for the terminal."""
+    """What :func:`write_annotated` wrote.
 
-    def __init__(self, path: Path, findings: int, commented: int, converted: bool) -> None:
-        self.path = path
-        self.findings = findings
-        self.commented = commented
-        self.converted = converted
+    Attributes
+    ----------
+    path : Path
+        The copy.
+    findings : int
+        Findings listed on its "Constats" sheet.
+    commented : int
+        Cells commented and marked.
+    converted : bool
+        The original was not an .xlsx/.xlsm: the copy was rebuilt from its cells.
+    """
+
+    path: Path
+    findings: int
+    commented: int
+    converted: bool
 
     def summary(self) -> str:
         """One French line for ``snppe check --annoter``."""

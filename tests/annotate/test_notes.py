@@ -87,7 +87,7 @@ def test_summary_counts_by_severity_and_placement():
     )
     assert summary(found) == (
         "3 constats (2 erreurs, 1 information) ; 2 sur une cellule, commentées et marquées ; "
-        "1 sans cellule, situé par leur ligne quand elle est connue."
+        "1 sans cellule, situé par sa ligne quand elle est connue."
     )
     assert summary([]).startswith("Aucun constat")
 
