@@ -7,6 +7,7 @@ Two ways, by the format the reader read:
   ``keep_links=False``: external links are dropped, never followed). Everything
   openpyxl reads is written back: values, formulas, number formats, fonts, fills,
   borders, merges, column widths and row heights, hidden sheets, rows and columns,
+  formatted words inside a text (rich text),
   comments, hyperlinks, data validations, conditional formats, defined names. Pictures
   and charts are removed (neither decoded nor re-written); a formula into another
   workbook is replaced by its cached value (its link is not carried). What is not
@@ -108,7 +109,11 @@ def _load(data: bytes, path, data_only: bool):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             book = openpyxl.load_workbook(
-                io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False
+                io.BytesIO(data),
+                data_only=data_only,
+                keep_vba=False,
+                keep_links=False,
+                rich_text=not data_only,  # keep bold or coloured words inside a text
             )
     except Exception as exc:  # openpyxl raises many types on parts it cannot read
         raise UnreadableWorkbookError(

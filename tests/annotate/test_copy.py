@@ -114,3 +114,17 @@ def test_rebuilt_columns_get_widths_from_their_content():
     dims = copy.book["F"].column_dimensions
     assert (dims["A"].width, dims["B"].width) == (len("bien plus longue ici") + 2, 50)
     assert "C" not in dims  # a merged cell does not widen its first column
+
+
+def test_words_formatted_inside_a_text_keep_their_format(tmp_path):
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    def edit(wb, ws):
+        ws["C5"] = CellRichText(["Nombre d'", TextBlock(InlineFont(b=True), "EPP"), " par la PMI"])
+
+    path = _dashboard(tmp_path / "68-riche.xlsx", edit=edit)
+    written = annotate_file(path, tmp_path / "out")
+    value = openpyxl.load_workbook(written.path, rich_text=True)["Tableau de bord"]["C5"].value
+    assert isinstance(value, CellRichText) and str(value) == "Nombre d'EPP par la PMI"
+    assert [getattr(part, "font", None) and part.font.b for part in value] == [None, True, None]
