@@ -9,7 +9,7 @@ Two ways, by the format the reader read:
   borders, merges, column widths and row heights, hidden sheets, rows and columns,
   formatted words inside a text (rich text),
   comments, hyperlinks, data validations, conditional formats, defined names. Pictures
-  and charts are removed (neither decoded nor re-written); a formula into another
+  and charts are removed (not re-written); a formula into another
   workbook is replaced by its cached value (its link is not carried). What is not
   carried is listed by :mod:`snppe_report.annotate.inventory`.
 * any other format (``.ods``...): a new workbook is rebuilt from the read
