@@ -241,7 +241,8 @@ def _check(args) -> int:
         findings = check_extraction(extraction)
         found += len(findings)
         print(format_findings(extraction, findings))
-        checked.append((workbook, extraction, findings))
+        if args.annoter is not None:
+            checked.append((workbook, extraction, findings))
     if failed:
         if args.annoter is not None:
             print(
