@@ -128,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--strict", action="store_true", help="code de sortie 1 dès qu'un constat est trouvé"
     )
+    p.add_argument(
+        "--annoter",
+        type=Path,
+        metavar="DOSSIER",
+        help="écrire dans DOSSIER une copie annotée de chaque classeur "
+        "(<code>-<collectivité>-<année>-annote.xlsx : constats en commentaire sur leurs "
+        "cellules et feuille « Constats »)",
+    )
 
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
     _add_inputs(p, several=False)
@@ -151,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="exécution locale (défaut) ou sur un cluster Dask",
     )
     p.add_argument("--scheduler", metavar="ADRESSE", help="adresse du planificateur Dask")
+    p.add_argument(
+        "--annoter",
+        action="store_true",
+        help="écrire aussi une copie annotée de chaque classeur (constats sur leurs "
+        "cellules), liée depuis l'index",
+    )
 
     p = sub.add_parser("demo-data", help="écrire des classeurs fictifs pour chaque département")
     p.add_argument(
@@ -208,12 +222,18 @@ def _extract(args) -> int:
 
 def _check(args) -> int:
     from snppe_report.analysis.checks import check_extraction, format_findings
-    from snppe_report.read.table import extract
+    from snppe_report.read.table import extract_workbook
+    from snppe_report.read.workbook import read_workbook
 
-    found, failed = 0, 0
+    if args.annoter is not None:
+        from snppe_report.annotate import check_out_dir
+
+        check_out_dir(args.annoter)
+    found, failed, checked = 0, 0, []
     for path in args.classeurs:
         try:
-            extraction = extract(path, args.departement)
+            workbook = read_workbook(path)
+            extraction = extract_workbook(workbook, args.departement)
         except SnppeError as err:
             print(f"snppe : erreur : {err}", file=sys.stderr)
             failed = err.exit_code
@@ -221,8 +241,20 @@ def _check(args) -> int:
         findings = check_extraction(extraction)
         found += len(findings)
         print(format_findings(extraction, findings))
+        if args.annoter is not None:
+            checked.append((workbook, extraction, findings))
     if failed:
+        if args.annoter is not None:
+            print(
+                "snppe : aucune copie annotée écrite (corrigez ou retirez le classeur en erreur).",
+                file=sys.stderr,
+            )
         return failed
+    if args.annoter is not None:
+        from snppe_report.annotate import write_annotated_all
+
+        for written in write_annotated_all(checked, args.annoter):
+            print(written.summary())
     return 1 if args.strict and found else 0
 
 
@@ -255,6 +287,7 @@ def _batch(args) -> int:
         force=args.force,
         executor=args.executor,
         scheduler=args.scheduler,
+        annoter=args.annoter,
     )
     print(result.summary())
     return 1 if result.failures else 0

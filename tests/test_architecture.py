@@ -25,6 +25,7 @@ LAYERS = {
     "analysis": 2,
     "demo": 2,
     "report": 3,
+    "annotate": 3,
     "synthesis": 4,
     "batch": 5,
     "cli": 6,
@@ -108,13 +109,13 @@ def test_dependencies_point_one_way():
 
 def test_subpackages_name_what_they_offer():
     """Each stage's ``__init__`` lists its entry points, and every one of them resolves."""
-    for stage in ("read", "analysis", "report", "synthesis", "batch", "demo"):
+    for stage in ("read", "analysis", "report", "annotate", "synthesis", "batch", "demo"):
         init = PACKAGE / stage / "__init__.py"
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
     code = (
         "import importlib, json\n"
         "out = {}\n"
-        "for s in ('read','analysis','report','synthesis','batch','demo'):\n"
+        "for s in ('read','analysis','report','annotate','synthesis','batch','demo'):\n"
         "    m = importlib.import_module('snppe_report.' + s)\n"
         "    out[s] = [n for n in m.__all__ if getattr(m, n, None) is None]\n"
         "import snppe_report\n"
@@ -142,6 +143,10 @@ PURE = sorted(
         "snppe_report.read.table",
         "snppe_report.read.workbook",
         "snppe_report.report",
+        "snppe_report.annotate",
+        "snppe_report.annotate.locate",
+        "snppe_report.annotate.notes",
+        "snppe_report.annotate.inventory",
         "snppe_report.synthesis",
         "snppe_report.batch",
         "snppe_report.demo",

@@ -83,3 +83,33 @@ def test_one_bad_workbook_writes_no_partial_table(tmp_path, capsys):
     assert main(["extract", str(EXAMPLE_2023), str(bad), "-o", str(out)]) == 2
     assert out.read_text() == "table complète précédente"
     assert "aucune table écrite" in capsys.readouterr().err
+
+
+def test_check_annoter_writes_one_copy_per_workbook(tmp_path, capsys):
+    out = tmp_path / "annotes"
+    assert main(["check", str(EXAMPLE_2023), "--annoter", str(out)]) == 0
+    assert main(["check", str(EXAMPLE_2021), "--departement", "39", "--annoter", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == [
+        "39-jura-2021-annote.xlsx",
+        "68-haut-rhin-2023-annote.xlsx",
+    ]
+    assert "copie annotée : " in printed and "cellules commentées" in printed
+
+
+def test_check_annoter_bad_input_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "68-casse.xlsx"
+    bad.write_bytes(b"PK\x03\x04 tronque")
+    out = tmp_path / "annotes"
+    assert main(["check", str(EXAMPLE_2023), str(bad), "--annoter", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "68-casse.xlsx" in err and "aucune copie annotée écrite" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+    # the same collectivité and campaign twice: refused before anything is written
+    assert main(["check", str(EXAMPLE_2023), str(EXAMPLE_2023), "--annoter", str(out)]) == 2
+    assert "même copie annotée" in capsys.readouterr().err
+    assert not out.exists()
+    # a file where a folder is expected: refused before reading
+    assert main(["check", str(EXAMPLE_2023), "--annoter", str(bad)]) == 2
+    assert "--annoter attend un dossier" in capsys.readouterr().err

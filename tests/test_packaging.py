@@ -33,6 +33,8 @@ def wheel_site(tmp_path_factory):
         "snppe_report/templates/snppe/index.html.j2",
         "snppe_report/templates/snppe/static/report.css",
         "snppe_report/data/catalogue.yaml",
+        "snppe_report/data/annotation.yaml",
+        "snppe_report/annotate/write.py",
     ):
         assert part in names, part
     return site

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from snppe_report import __version__
-from snppe_report.batch import outputs
+from snppe_report.batch import annotated, outputs
 from snppe_report.batch.jobs import DEFAULT_JOBS, JobSet, failure
 from snppe_report.batch.plan import Group, group_inputs, index_rows, plan_reports
 from snppe_report.batch.runners import make_runner
@@ -128,6 +128,7 @@ def run_batch(
     kernel_name: str = "python3",
     job_set: JobSet | None = None,
     progress: bool | Callable[[str, int, int, str], None] | None = None,
+    annoter: bool = False,
 ) -> BatchResult:
     """Render the reports of every workbook of a folder, with index, synthesis and data.
 
@@ -159,6 +160,9 @@ def run_batch(
         Progress display: None chooses a bar on a terminal and one line per report
         otherwise (on standard error); False shows nothing; a callable receives
         ``(step, done, total, line)``.
+    annoter : bool
+        Also write an annotated copy of every workbook read into its collectivité's
+        folder, linked from the index (:mod:`snppe_report.batch.annotated`).
 
     Returns
     -------
@@ -196,6 +200,7 @@ def run_batch(
 
         tick = time.perf_counter()
         groups, read_failures = group_inputs(inputs, reads, previous, annee, out)
+        copies = annotated.annotate_all(runner, inputs, reads, out) if annoter else None
         plan = plan_reports(groups, previous, force=force, **options)
         with ThreadPoolExecutor(1) as background:
             consolidated = background.submit(_consolidate, groups, out)
@@ -211,6 +216,8 @@ def run_batch(
 
         manifest = _manifest(folder, options, executor, jobs, groups, read_failures)
         manifest["consolide"] = consolide
+        if copies is not None:
+            manifest["copies_annotees"] = copies
         tick = time.perf_counter()
         manifest["synthese"] = _synthesis(runner, jobset, frame, manifest, previous, force, out)
         durations["synthese"] = time.perf_counter() - tick
@@ -219,6 +226,7 @@ def run_batch(
     manifest["durees"] = {k: round(v, 3) for k, v in durations.items()}
     outputs.write_manifest(out / outputs.MANIFEST, manifest)
     rows = index_rows(groups, read_failures, out, annee)
+    annotated.link_annotated(rows, copies or {})
     outputs.write_index(out / outputs.INDEX, outputs.render_index(manifest, rows))
     show.close()
     result = BatchResult(out_dir=out, manifest=manifest)
