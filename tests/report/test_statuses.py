@@ -129,3 +129,35 @@ def test_annex_prints_every_statut_and_the_thresholds(haut_rhin):
         assert f"{symbol} {statut[:1].upper()}{statut[1:]}" in annexes
     assert "au moins 95 % du rythme requis" in annexes
     assert "Eurostat" in annexes and "horizon 2022" in annexes
+
+
+def test_declared_attainment_and_computed_ratio_on_made_up_rows():
+    """A workbook's own "niveau d'atteinte" beside the computed statut; a ratio ND while
+    its terms are known is shown "calculé" in its tile and its table row."""
+    import dataclasses
+
+    from snppe_report.read.table import extract
+
+    from ..tidy_rows import cells, tidy
+
+    epp = "Atteindre à horizon 2022 un taux de couverture par la PMI d'au moins 20 % des EPP"
+    rows = tidy(
+        ("Nombre de naissances vivantes selon le domicile de la mère (source INSEE)", epp,
+         cells(v2019="7 688", v2022="7 237")),
+        ("Nombre d'entretiens du 4e mois réalisés par la PMI (source DREES / CD)", epp,
+         cells(v2019="278", v2022="700")),
+        ("Part des femmes enceintes ayant bénéficié d'un entretien du 4e mois réalisé par la "
+         "PMI", epp, {**cells(v2019="3,6%", v2022="ND", c2023="15%"),
+                      ("atteinte", 2023): "Atteint"}),
+    )  # fmt: skip
+    extraction = dataclasses.replace(extract(EXAMPLE_2023), rows=rows)
+    rapport = report.build_report(extraction)
+    (tile,) = rapport.tuiles
+    assert (tile.dernier.texte, tile.dernier.note) == ("9,67 %", "calculé")
+    assert tile.atteinte.texte == "Atteint" and tile.statut == "en retard"
+    assert "Atteinte déclarée Atteint" in text_of(report.synthese_html(rapport))
+    line = rapport.engagements[0].objectifs[0].lignes[2]
+    assert (line.valeurs[1].texte, line.valeurs[1].note) == ("9,67 %", "calculé")
+    assert line.atteinte.texte == "Atteint"
+    codes = {f.code for f in rapport.constats}
+    assert "atteinte_divergente" in codes
