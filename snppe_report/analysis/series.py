@@ -169,7 +169,7 @@ def _record(group: list[dict[str, Any]], cat: Catalogue, env: dict[str, Any]) ->
     atteinte = atteintes.get(annee) or next(reversed(atteintes.values()), None)
     nums = [r["objectif_num"] for r in group if not pd.isna(r.get("objectif_num"))]
     judged_trend = trend(start, latest, direction if not is_context else "neutre")
-    national = ind.national_target if ind is not None and ind.is_ratio else None
+    national = ind.national_target if ind is not None else None
     position = national_position(latest, national, unite, direction)
     used = (shown_start, latest, target)
     return {

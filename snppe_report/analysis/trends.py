@@ -5,7 +5,8 @@ The second and third of an indicator's judgements, never mixed with its statut
 
 * :func:`trend`: en hausse / stable / en baisse since the starting point (the stability
   band of ``status_rules.yaml``), and whether that is favourable for this indicator;
-* :func:`national_position`: for a harmonised ratio with a national target, ``au
+* :func:`national_position`: for a harmonised indicator with a national target (the
+  ratios, the CRIP delay), ``au
   niveau`` or ``en dessous`` of it, the gap, and whether its horizon
   (``statuts.horizon_national``, 2022) has passed (a value of that year or later).
 """
@@ -141,7 +142,10 @@ def national_position(
     if level:
         text = f"Au niveau de la cible nationale ({shown}) : {where} ; {when}."
         return Position("au niveau", gap, passed, text)
-    text = f"En dessous de la cible nationale ({shown}) de {_gap(gap, unite)} : {where} ; {when}."
+    # a delay above its national maximum is "en dessous" of the target, said "au-delà"
+    side = "Au-delà du maximum national" if direction == "baisse" else "En dessous de la cible"
+    side += "" if direction == "baisse" else " nationale"
+    text = f"{side} ({shown}) de {_gap(gap, unite)} : {where} ; {when}."
     return Position("en dessous", gap, passed, text)
 
 

@@ -193,3 +193,12 @@ def test_empty_rows_give_an_empty_table():
 def test_rates_are_none_when_not_computable(table_000):
     row = row_of(table_000, "Contribution du groupe")
     assert row["taux_atteinte"] is None or math.isnan(row["taux_atteinte"])
+
+
+def test_the_crip_delay_is_placed_against_its_national_maximum():
+    rows = tidy(("Délai moyen d'évaluation des IP", CRIP,
+                 cells(v2019="6 mois", v2021="4,5 mois", c2022="3 mois")))  # fmt: skip
+    delay = indicator_details(rows, 2021).iloc[0]
+    assert delay["indicateur_id"] == "crip-delai-evaluation"
+    assert (delay["position_nationale"], delay["ecart_national"]) == ("en dessous", 1.5)
+    assert "horizon 2022 à venir" in delay["position_texte"]

@@ -59,7 +59,8 @@ def test_no_trend_without_points():
         ((2022, "1,5 %"), 0.20, "pourcentage", "hausse", "en dessous", -0.185, True,
          "de 18,5 points"),
         ((2021, "99%"), 1.0, "pourcentage", "hausse", "en dessous", -0.01, False, "1,0 point :"),
-        ((2022, "4,5 mois"), 3.0, "mois", "baisse", "en dessous", 1.5, True, "1,5 mois"),
+        ((2022, "4,5 mois"), 3.0, "mois", "baisse", "en dessous", 1.5, True,
+         "Au-delà du maximum national (3 mois) de 1,5 mois : 4,5 mois en 2022"),
     ],
 )  # fmt: skip
 def test_national_position(latest, target, unite, direction, position, ecart, passe, words):
