@@ -109,8 +109,9 @@ def indicator_table(extraction: Any, annee: int | None = None) -> pd.DataFrame:
         :data:`~snppe_report.analysis.status.STATUTS`; ``raison``: why, in French;
         ``tendance``: hausse | stable | baisse | ""; paces signed, in the indicator's
         unit per year (percentages as fractions, like the values); ``cible_nationale``:
-        the national target of a harmonised indicator (ratios, CRIP delay); ``position_nationale``: au niveau |
-        en dessous | ""; ``constats``: finding codes on this indicator (", ");
+        the national target of a harmonised indicator (ratios, CRIP delay);
+        ``position_nationale``: au niveau | en dessous | ""; ``constats``: finding codes
+        on this indicator (", ");
         ``sources``: the cells used (", ").
     """
     details, _ = indicator_frames(extraction, annee)
