@@ -12,7 +12,10 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "indicators": [
-            "indicator_table", "indicator_groups", "status_counts", "late_items",
+            "indicator_table",
+            "indicator_groups",
+            "status_counts",
+            "late_items",
             "check_campaign_year",
         ],
         "status": ["STATUTS", "Status", "compute_status", "rules"],
