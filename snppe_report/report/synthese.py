@@ -202,6 +202,8 @@ def _figure(rec: dict, key: str, unite: str) -> str:
     brut = clean_text(rec[brut_key])
     if value is not None and unite in QUANTITATIVE:
         return show_value(value, unite, shown_decimals(brut))
+    if brut.upper() in CODES:
+        return CODES[brut.upper()].lower()  # "sans objet"
     return f"« {brut} »" if brut else ""
 
 
