@@ -1,4 +1,4 @@
-"""Command line: ``snppe extract | check | report | batch | demo-data``.
+"""Command line: ``snppe extract | indicateurs | check | report | batch | demo-data``.
 
 Thin by design: parse, call one library function, turn a :class:`SnppeError`
 into its French message and exit code. Anything else is a bug and may show a
@@ -137,6 +137,27 @@ def build_parser() -> argparse.ArgumentParser:
         "cellules et feuille « Constats »)",
     )
 
+    p = sub.add_parser(
+        "indicateurs",
+        help="table des indicateurs et de leurs statuts (CSV, XLSX, Parquet)",
+        description=(
+            "Une ligne par indicateur : point de départ, dernière valeur, cible, statut et sa "
+            "raison, tendance, rythmes observé et requis, position au regard de la cible "
+            "nationale, constats et cellules utilisées."
+        ),
+    )
+    _add_inputs(p)
+    p.add_argument(
+        "--annee", type=_year, help="année de campagne (défaut : celle de chaque classeur)"
+    )
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        metavar="FICHIER",
+        help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
+    )
+
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
     _add_inputs(p, several=False)
     _add_render_options(p, "build/rapports")
@@ -211,6 +232,30 @@ def _extract(args) -> int:
             failed = err.exit_code
     if failed:
         # a partial table would silently replace a previous complete one
+        print(
+            "snppe : aucune table écrite (corrigez ou retirez le classeur en erreur).",
+            file=sys.stderr,
+        )
+        return failed
+    write_table(frames, args.sortie)
+    return 0
+
+
+def _indicateurs(args) -> int:
+    from snppe_report.analysis.indicators import check_campaign_year, indicator_table
+    from snppe_report.output import write_table
+    from snppe_report.read.table import extract
+
+    frames, failed = [], 0
+    for path in args.classeurs:
+        try:
+            extraction = extract(path, args.departement)
+            year = check_campaign_year(extraction, args.annee)
+            frames.append(indicator_table(extraction, year))
+        except SnppeError as err:
+            print(f"snppe : erreur : {err}", file=sys.stderr)
+            failed = err.exit_code
+    if failed:
         print(
             "snppe : aucune table écrite (corrigez ou retirez le classeur en erreur).",
             file=sys.stderr,
@@ -303,6 +348,7 @@ def _demo_data(args) -> int:
 
 _COMMANDS = {
     "extract": _extract,
+    "indicateurs": _indicateurs,
     "check": _check,
     "report": _report,
     "batch": _batch,

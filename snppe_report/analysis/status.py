@@ -1,26 +1,25 @@
-"""Pure: the status of one indicator, its attainment rate and the status rules.
+"""Pure: the statut of one indicator against the collectivité's own target.
 
-The only I/O reads the thresholds and the annex sentences of ``data/status_rules.yaml``,
-once (:func:`rules`, also read by :mod:`snppe_report.analysis.indicators` and
-:mod:`snppe_report.analysis.checks`).
+The first of the three judgements of an indicator (the other two, tendance and
+position nationale, are in :mod:`snppe_report.analysis.trends`), one of :data:`STATUTS`:
 
-Status of an indicator for campaign year N, one of :data:`STATUTS`:
+* ``atteint``: the latest value meets the target (direction-aware; texts by level);
+* ``non atteint``: the target's year has passed (a value of that year or later is
+  known) and it is not met;
+* otherwise the paces are compared, as Eurostat's SDG progress assessment does:
+  observed pace = (latest - start) / its years, required pace = (target - latest) /
+  years left, both oriented by the direction; ratio >= ``seuil_bonne_voie`` ->
+  ``en bonne voie``; moved away from the target beyond the stability band ->
+  ``en recul``; else ``en retard`` (no movement included);
+* texts: "réalisé" level >= target -> atteint; "en cours" before the deadline -> en bonne
+  voie; "non réalisé" (or 0 where something is due) -> en retard;
+* ``non évaluable`` always with its reason (no target, no value, one point only,
+  different units, texts not comparable, campaign year outside the workbook);
+* ``contexte`` (numerators, denominators, populations) is decided by
+  :mod:`snppe_report.analysis.series`, never here.
 
-* target: the ``cible`` of N, else the nearest later one, else the latest earlier one;
-* latest value: the latest ``valeur`` year <= N holding a number in the indicator's
-  unit (a text when it has no number: qualitative); SO / ND / NC are no value;
-* starting point: the 2019 value; "SO" in 2019 counts as 0 for an indicator going up
-  (the action did not exist); else the earliest year with a value;
-* direction: the catalogue's; for local and "neutre" indicators, "baisse" when the
-  label starts with a ``mots_baisse`` word (délai…), else the target's side of the
-  starting point, else "baisse" for a duration (``unites_baisse``), else "hausse";
-* atteint (latest reaches the target), en progrès / stable / en recul (moved toward
-  the target beyond / within the stability band / away from it), non évaluable
-  (something missing, units differ, texts not comparable): see :func:`compute_status`
-  and :func:`compare_qualitative`. :func:`status_rules` prints them for the annex.
-
-:func:`snppe_report.analysis.indicators.indicator_table` picks the target, latest value, starting
-point and direction from an indicator's series; this module compares them.
+The only I/O reads ``data/status_rules.yaml`` once (:func:`rules`); :func:`status_rules`
+prints the rules with their thresholds for the report's annex.
 """
 
 from __future__ import annotations
@@ -34,20 +33,27 @@ from typing import Any
 
 import yaml
 
-from snppe_report.formatting import format_number, format_percent, format_value
+from snppe_report.analysis.units import unit_mismatch
+from snppe_report.formatting import format_number, format_percent, format_signed, format_value
 from snppe_report.read.values import apply_unit, parse_value
 from snppe_report.text import normalize
 
 __all__ = [
-    "STATUTS", "Observation", "Status", "attainment_rate", "compare_qualitative",
-    "compute_status", "rules", "status_rules", "units_compatible",
+    "COUNTED", "STATUTS", "LATE", "Observation", "Status", "attainment_rate",
+    "compute_status", "qualitative_level", "rules", "status_rules",
 ]  # fmt: skip
 
-STATUTS = ("atteint", "en progrès", "stable", "en recul", "non évaluable")
-ATTEINT, PROGRES, STABLE, RECUL, NON_EVALUABLE = STATUTS
-_QUANTITIES = ("nombre", "heures", "mois", "jours", "euros")
+STATUTS = (
+    "atteint", "en bonne voie", "en retard", "en recul", "non atteint", "non évaluable",
+    "contexte",
+)  # fmt: skip
+ATTEINT, BONNE_VOIE, RETARD, RECUL, NON_ATTEINT, NON_EVALUABLE, CONTEXTE = STATUTS
+#: Statuses counted in the synthèse (contexte rows are shown, never counted).
+COUNTED = STATUTS[:-1]
+#: Statuses listed first in the synthèse: what is late.
+LATE = (RETARD, RECUL, NON_ATTEINT)
 _LEVELS = {"non_realise": 0, "en_cours": 1, "realise": 2}
-_LEVEL_NAMES = {0: " (non réalisé)", 1: " (en cours)", 2: " (réalisé)"}
+_LEVEL_NAMES = {0: "non réalisé", 1: "en cours", 2: "réalisé"}
 
 
 @cache
@@ -59,7 +65,11 @@ def rules() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Observation:
-    """One value or target of an indicator, as :func:`compute_status` compares them."""
+    """One value or target of an indicator, with its cell.
+
+    ``origine`` says where a value not read from its own cell comes from ("calculé":
+    numerator / denominator; or the row it was typed on).
+    """
 
     annee: int
     valeur: float | None
@@ -67,6 +77,7 @@ class Observation:
     brut: str = ""
     statut: str = "ok"
     source: str = ""
+    origine: str = ""
 
     def shown(self) -> str:
         """French rendering: the formatted number, or the text between « »."""
@@ -79,165 +90,144 @@ class Observation:
 
 @dataclass(frozen=True)
 class Status:
-    """A status, its attainment rate and its French explanation."""
+    """The statut, its French reason, the paces compared and the attainment rate.
+
+    Paces are signed, in the indicator's unit per year (percentages as fractions).
+    """
 
     statut: str
-    taux_atteinte: float | None
-    explication: str
-
-
-def units_compatible(a: str, b: str) -> bool:
-    """Whether two units compare: the same, or a bare number and a quantity unit."""
-    return a == b or ({a, b} <= set(_QUANTITIES) and "nombre" in (a, b))
+    raison: str
+    rythme_observe: float | None = None
+    rythme_requis: float | None = None
+    taux_atteinte: float | None = None
 
 
 def attainment_rate(
-    diagnostic: float | None, latest: float | None, target: float | None, direction: str
+    start: float | None, latest: float | None, target: float | None, direction: str
 ) -> float | None:
-    """Progress from the diagnostic toward the target.
+    """Share of the way from the start to the target: ``(latest - start) / (target - start)``.
 
-    Parameters
-    ----------
-    diagnostic, latest, target : float or None
-        Starting value, latest value and target, in one unit.
-    direction : str
-        "hausse" (higher is better) or "baisse".
-
-    Returns
-    -------
-    float or None
-        ``(latest - diagnostic) / (target - diagnostic)``: 0 no progress, 1.0 target
-        reached (more when exceeded, negative when receding). When the diagnostic
-        already met the target: 1.0 if the latest still does, else None. None when a
-        value is missing.
+    1.0 when the start already met the target and the latest still does; None when a
+    value is missing or the start already met the target and the latest does not.
     """
-    if diagnostic is None or latest is None or target is None:
+    if start is None or latest is None or target is None:
         return None
-    gap = target - diagnostic
+    gap = target - start
     if gap == 0 or (gap < 0) == (direction != "baisse"):
         return 1.0 if _reached(latest, target, direction) else None
-    return (latest - diagnostic) / gap
-
-
-def compare_qualitative(
-    latest_text: str, target_text: str, diagnostic_text: str = ""
-) -> str | None:
-    """Status of a text value against a text (or "100 %") target.
-
-    Texts are compared without accents, case or HTML, and classified by the word lists
-    of ``status_rules.yaml`` (``qualitatif``): réalisé ("oui", "Réalisé", "Protocole
-    signé", "Objectif atteint depuis…", "100 %"), en cours ("En cours"…), non réalisé
-    ("Non réalisé en 2022"…). Any other target text is an action to carry out
-    (réalisé); a number other than 100 % is no qualitative target.
-
-    Parameters
-    ----------
-    latest_text, target_text : str
-        Latest value and target as written.
-    diagnostic_text : str, optional
-        Starting value as written; "" or "SO" mean nothing done yet.
-
-    Returns
-    -------
-    str or None
-        "atteint" when the texts are equal or the value reaches the target's level;
-        else, comparing the value's level with the diagnostic's, "en progrès", "stable"
-        (so "Non réalisé" after a "sans objet" diagnostic) or "en recul"; None when the
-        texts cannot be compared.
-    """
-    latest, target = normalize(latest_text), normalize(target_text)
-    if not latest or not target:
-        return None
-    if latest == target:
-        return ATTEINT
-    level, goal = _level(latest), _target_level(target)
-    if level is None or goal is None:
-        return None
-    if level >= goal:
-        return ATTEINT
-    start = _level(normalize(diagnostic_text)) or 0
-    return PROGRES if level > start else STABLE if level == start else RECUL
+    return (latest - start) / gap
 
 
 def compute_status(
-    diagnostic: Observation | None,
+    start: Observation | None,
     latest: Observation | None,
     target: Observation | None,
     direction: str = "hausse",
+    implied_units: frozenset[str] = frozenset(),
 ) -> Status:
-    """Status of one indicator from its starting point, latest value and target.
+    """Statut of one indicator from its starting point, latest value and target.
 
     Parameters
     ----------
-    diagnostic : Observation or None
-        The starting point; used only when its year is before the latest value's.
+    start : Observation or None
+        The starting point (diagnostic); a pace needs it before the latest value.
     latest : Observation or None
-        The latest value (year <= N).
+        The latest value (year <= campaign year).
     target : Observation or None
-        The target retained for year N.
+        The target retained for the campaign year.
     direction : str
         "hausse" or "baisse".
+    implied_units : frozenset of str
+        Unit words a bare number of this indicator stands for
+        (:func:`snppe_report.analysis.units.implied_units`).
 
     Returns
     -------
     Status
-        See the module docstring; texts go through :func:`compare_qualitative`.
+        See the module docstring.
     """
     if target is None:
-        return Status(NON_EVALUABLE, None, "Aucune cible n'est renseignée.")
+        return Status(NON_EVALUABLE, "Non évaluable : aucune cible de la collectivité.")
     if latest is None:
-        return Status(NON_EVALUABLE, None, "Aucune valeur n'est renseignée.")
+        return Status(NON_EVALUABLE, "Non évaluable : aucune valeur renseignée.")
     if latest.valeur is None or target.valeur is None:
-        return _text_status(diagnostic, latest, target)
-    if not units_compatible(latest.unite, target.unite):
-        return Status(NON_EVALUABLE, None, (
-            f"La cible {target.annee} ({target.shown()}) est en {target.unite} et la valeur "
-            f"{latest.annee} ({latest.shown()}) en {latest.unite} : elles ne se comparent pas."
+        return _text_status(start, latest, target)
+    ignored = rules()["statuts"]["mots_non_unite"]
+    units = unit_mismatch(
+        (latest.unite, latest.brut), (target.unite, target.brut), implied_units, ignored
+    )
+    if units is not None:
+        return Status(NON_EVALUABLE, (
+            f"Non évaluable : unités différentes, valeur {latest.annee} {_quoted(latest)} "
+            f"({units[0]}) et cible {target.annee} {_quoted(target)} ({units[1]})."
         ))  # fmt: skip
-    usable = diagnostic is not None and diagnostic.valeur is not None
-    usable = usable and units_compatible(diagnostic.unite, latest.unite)
-    start = diagnostic if usable and diagnostic.annee < latest.annee else None
     return _numeric_status(start, latest, target, direction)
 
 
 def _numeric_status(
     start: Observation | None, latest: Observation, target: Observation, direction: str
 ) -> Status:
-    rate = attainment_rate(start and start.valeur, latest.valeur, target.valeur, direction)
-    where, goal = f"{latest.shown()} en {latest.annee}", f"cible {target.annee} : {target.shown()}"
-    exact = _exact_values_note(latest, target)  # the figures the sentence quotes
+    sign = 1 if direction != "baisse" else -1
+    usable = start is not None and start.valeur is not None and start.annee < latest.annee
+    rate = attainment_rate(start.valeur if usable else None, latest.valeur, target.valeur,
+                           direction)  # fmt: skip
+    where = f"{latest.shown()} en {latest.annee}"
+    goal = f"cible {target.annee} : {target.shown()}"
+    observed = None
+    if usable:
+        observed = (latest.valeur - start.valeur) / (latest.annee - start.annee)
+    exact = _exact_values_note(*((start,) if usable else ()), latest, target)
     if _reached(latest.valeur, target.valeur, direction):
-        sign = "≤" if direction == "baisse" else "≥"
-        done = 1.0 if rate is None else rate
-        return Status(ATTEINT, done, f"Atteint : {where} {sign} {goal}.{exact}")
-    if start is None:
-        return Status(NON_EVALUABLE, None, (
-            f"{goal[0].upper()}{goal[1:]} non atteinte ({where}) et aucune valeur antérieure "
-            f"ne permet de mesurer la progression.{exact}"
-        ))  # fmt: skip
-    delta, move = latest.valeur - start.valeur, f"De {start.shown()} en {start.annee} à {where}"
-    exact = _exact_values_note(start, latest, target)
-    if abs(delta) <= _band(start.valeur, latest.unite):
-        return Status(
-            STABLE, rate, f"{move} : variation dans la bande de stabilité ({goal}).{exact}"
-        )
-    if (delta > 0) == (direction != "baisse"):
-        done = f", {format_percent(rate, 0)} du chemin parcouru" if rate is not None else ""
-        return Status(PROGRES, rate, f"{move}, vers la {goal}{done}.{exact}")
-    return Status(RECUL, rate, f"{move}, en s'éloignant de la {goal}.{exact}")
+        cmp = "≤" if direction == "baisse" else "≥"
+        return Status(ATTEINT, f"Atteint : {where} {cmp} {goal}.{exact}", observed, None,
+                      1.0 if rate is None else rate)  # fmt: skip
+    if latest.annee >= target.annee:
+        return Status(NON_ATTEINT, (
+            f"Non atteint : {where}, {goal}, année de la cible passée.{exact}"
+        ), observed, None, rate)  # fmt: skip
+    required = (target.valeur - latest.valeur) / (target.annee - latest.annee)
+    if not usable:
+        return Status(NON_EVALUABLE, (
+            f"Non évaluable : une seule valeur ({where}), pas de rythme observé à comparer "
+            f"au rythme requis de {_pace(required, latest.unite)} ({goal}).{exact}"
+        ), None, required, rate)  # fmt: skip
+    conf = rules()["statuts"]
+    moved = f"de {start.shown()} en {start.annee} à {where}"
+    paces = (
+        f"rythme observé {_pace(observed, latest.unite)} ({moved}), rythme requis "
+        f"{_pace(required, latest.unite)} ({goal})"
+    )
+    delta = (latest.valeur - start.valeur) * sign
+    if delta < -_band(start.valeur, latest.unite):
+        return Status(RECUL, (
+            f"En recul : {moved}, la valeur s'éloigne de la {goal}.{exact}"
+        ), observed, required, rate)  # fmt: skip
+    ratio = (observed * sign) / (required * sign)
+    share = f"{format_percent(max(ratio, 0.0), 0)} du rythme requis"
+    threshold = format_percent(conf["seuil_bonne_voie"], 0)
+    if ratio >= conf["seuil_bonne_voie"]:
+        return Status(BONNE_VOIE, (
+            f"En bonne voie : {paces}, soit {share} (seuil {threshold}).{exact}"
+        ), observed, required, rate)  # fmt: skip
+    return Status(RETARD, (
+        f"En retard : {paces}, soit {share} (seuil {threshold}).{exact}"
+    ), observed, required, rate)  # fmt: skip
+
+
+def _pace(pace: float, unite: str) -> str:
+    return f"{format_signed(pace, unite, 1)} par an"
+
+
+def _quoted(obs: Observation) -> str:
+    return f"« {' '.join(obs.brut.split())} »" if obs.brut else obs.shown()
 
 
 def _exact_values_note(*observations: Observation) -> str:
-    """Say so when the explanation's figures are more precise than the workbook shows.
-
-    The rate is computed on the cells' exact values (3,62 %), which the workbook may
-    display rounded by its number format (3,6 %): the reader who recomputes from the
-    displayed figures must know why the result differs slightly.
-    """
+    """Say so when the figures quoted are more precise than the workbook displays them."""
     rounded = [
         f"{obs.shown()} affiché {' '.join(obs.brut.split())}"
         for obs in observations
-        if obs.valeur is not None and _displayed_rounded(obs)
+        if obs.valeur is not None and not obs.origine and _displayed_rounded(obs)
     ]
     if not rounded:
         return ""
@@ -245,11 +235,6 @@ def _exact_values_note(*observations: Observation) -> str:
 
 
 def _displayed_rounded(obs: Observation) -> bool:
-    """Whether the cell's displayed text is a rounding of its value.
-
-    The displayed text is read in the observation's unit, as a unit column gives it
-    ("41" on a row whose unit is % is 41 %, not a rounding of 0,41).
-    """
     if not obs.brut:
         return False
     unit = "%" if obs.unite == "pourcentage" else obs.unite
@@ -257,20 +242,36 @@ def _displayed_rounded(obs: Observation) -> bool:
     return shown is not None and not math.isclose(shown, obs.valeur, rel_tol=1e-9)
 
 
-def _text_status(diag: Observation | None, latest: Observation, target: Observation) -> Status:
+def _text_status(start: Observation | None, latest: Observation, target: Observation) -> Status:
+    goal_text = target.brut if target.valeur is None else target.shown()
+    goal = _target_level(normalize(goal_text))
+    passed = latest.annee >= target.annee
+    pair = f"valeur {latest.annee} {latest.shown()}, cible {target.annee} {target.shown()}"
     if latest.valeur is not None:
-        return Status(NON_EVALUABLE, None, (
-            f"La cible {target.annee} est un texte ({target.shown()}) et la valeur "
-            f"{latest.annee} un nombre ({latest.shown()}) : elles ne se comparent pas."
+        if latest.valeur == 0 and goal is not None:  # nothing done where something is due
+            statut = NON_ATTEINT if passed else RETARD
+            return Status(statut, f"{_cap(statut)} : rien de réalisé ({pair}).")
+        return Status(NON_EVALUABLE, (
+            f"Non évaluable : la cible est un texte et la valeur un nombre ({pair})."
         ))  # fmt: skip
-    before = diag is not None and diag.valeur is None and diag.annee < latest.annee
-    goal = target.brut if target.valeur is None else target.shown()
-    statut = compare_qualitative(latest.brut, goal, diag.brut if before else "")
-    level = _LEVEL_NAMES.get(_level(normalize(latest.brut)), "")
-    pair = f"valeur {latest.annee} {latest.shown()}{level}, cible {target.annee} {target.shown()}"
-    if statut is None:
-        return Status(NON_EVALUABLE, None, f"Textes non comparables ({pair}).")
-    return Status(statut, 1.0 if statut == ATTEINT else None, f"Textes comparés : {pair}.")
+    if normalize(latest.brut) == normalize(goal_text):
+        same = f"Atteint : valeur identique à la cible ({pair})."
+        return Status(ATTEINT, same, taux_atteinte=1.0)
+    level = qualitative_level(latest.brut)
+    if level is None or goal is None:
+        return Status(NON_EVALUABLE, f"Non évaluable : textes non comparables ({pair}).")
+    described = f"{pair} ; niveau {_LEVEL_NAMES[level]}"
+    if level >= goal:
+        return Status(ATTEINT, f"Atteint : {described}.", taux_atteinte=1.0)
+    if passed:
+        return Status(NON_ATTEINT, f"Non atteint : {described}, année de la cible passée.")
+    if level == _LEVELS["en_cours"]:
+        return Status(BONNE_VOIE, f"En bonne voie : {described}, avant l'échéance.")
+    return Status(RETARD, f"En retard : {described}, avant l'échéance.")
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _reached(latest: float, target: float, direction: str) -> bool:
@@ -282,6 +283,11 @@ def _band(start: float, unite: str) -> float:
     if unite == "pourcentage":
         return conf["bande_stabilite_points"]
     return conf["bande_stabilite_relative"] * abs(start)
+
+
+def stability_band(start: float, unite: str) -> float:
+    """Largest change still counted as stable, in the value's unit."""
+    return _band(start, unite)
 
 
 @cache
@@ -299,8 +305,14 @@ def _classify(text: str) -> str | None:
     return next((name for name, pattern in _classes() if pattern.search(text)), None)
 
 
-def _level(text: str) -> int | None:
-    return _LEVELS.get(_classify(text) or "")
+def qualitative_level(text: str) -> int | None:
+    """0 non réalisé, 1 en cours, 2 réalisé, or None (unknown, or not a level).
+
+    Texts are compared without accents, case or HTML and classified by the word lists
+    of ``status_rules.yaml`` (``qualitatif``), in the order inconnu, non réalisé, en
+    cours, réalisé.
+    """
+    return _LEVELS.get(_classify(normalize(text)) or "")
 
 
 def _target_level(text: str) -> int | None:
@@ -325,6 +337,9 @@ def status_rules() -> list[str]:
         "unites_baisse": " ou ".join(conf["unites_baisse"]),
         "bande_stabilite_relative": format_percent(conf["bande_stabilite_relative"], None),
         "bande_stabilite_points": f"{format_number(conf['bande_stabilite_points'] * 100)} point",
+        "seuil_bonne_voie": format_percent(conf["seuil_bonne_voie"], None),
+        "horizon_national": conf["horizon_national"],
+        "mots_contexte": ", ".join(f"« {word} »" for word in conf["mots_contexte"]),
         "tolerance_ratio_points": f"{format_number(checks['tolerance_ratio_points'])} point",
     }
     return [" ".join(sentence.format(**values).split()) for sentence in rules()["annexe"]]

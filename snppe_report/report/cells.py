@@ -34,11 +34,25 @@ CODES = {
 }
 STATUS_SYMBOLS = {
     "atteint": "✔",
-    "en progrès": "↗",
-    "stable": "→",
-    "en recul": "↘",
+    "en bonne voie": "◑",
+    "en retard": "◔",
+    "en recul": "✖",
+    "non atteint": "✘",
     "non évaluable": "○",
+    "contexte": "◇",
 }
+#: Short legend of each statut (annex).
+STATUS_LEGEND = {
+    "atteint": "la dernière valeur atteint la cible de la collectivité",
+    "en bonne voie": "le rythme observé suffit à atteindre la cible à temps",
+    "en retard": "le rythme observé ne suffit pas (ou rien n'a bougé)",
+    "en recul": "la valeur s'éloigne de la cible",
+    "non atteint": "l'année de la cible est passée sans l'atteindre",
+    "non évaluable": "la raison est donnée (pas de cible, une seule valeur, unités différentes…)",
+    "contexte": "numérateur, dénominateur ou population : montré, jamais compté",
+}
+#: The mark of a figure that has a finding.
+MARK = "▲"
 SEVERITIES = {
     "erreur": ("✖", "Erreur"),
     "avertissement": ("▲", "Avertissement"),
@@ -66,6 +80,8 @@ class Cellule:
     numerique: bool = False
     unite: str = ""
     renvoi: str = ""
+    #: The finding on this figure, in one line ("" when none): shown with :data:`MARK`.
+    marque: str = ""
 
     @property
     def titre(self) -> str:
@@ -121,12 +137,12 @@ def collectivite_label(collectivite: Any) -> str:
 
 
 def status_label(statut: str) -> str:
-    """``"en progrès"`` -> ``"En progrès"``."""
+    """``"en bonne voie"`` -> ``"En bonne voie"``."""
     return statut[:1].upper() + statut[1:]
 
 
 def status_class(statut: str) -> str:
-    """CSS class suffix: ``"en progrès"`` -> ``"en-progres"``."""
+    """CSS class suffix: ``"non évaluable"`` -> ``"non-evaluable"``."""
     from snppe_report.text import slugify
 
     return slugify(statut)
@@ -192,6 +208,25 @@ def cell_index(rows: pd.DataFrame) -> dict[tuple, Cellule]:
                 rec.valeur, rec.unite, rec.statut, rec.brut, rec.note, rec.source
             )
     return index
+
+
+def finding_lines(findings: tuple) -> dict[str, str]:
+    """Cell -> its findings in one line (the messages joined), for the marks on figures."""
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        if f.source:
+            out.setdefault(f.source.split(", ")[0], []).append(clean_text(f.message))
+    return {cell: " ; ".join(dict.fromkeys(lines)) for cell, lines in out.items()}
+
+
+def mark_cells(index: dict[tuple, Cellule], lines: dict[str, str]) -> dict[tuple, Cellule]:
+    """The cell index with each figure that has a finding marked."""
+    import dataclasses
+
+    return {
+        key: dataclasses.replace(cell, marque=lines[cell.source]) if cell.source in lines else cell
+        for key, cell in index.items()
+    }
 
 
 def years(rows: pd.DataFrame, nature: str) -> tuple[int, ...]:
@@ -340,7 +375,12 @@ def key_values(report: Any) -> dict:
             "dernier_annee": _int(rec["dernier_annee"]),
             "dernier_valeur": number(rec["dernier_valeur"]),
             "cible_annee": _int(rec["cible_annee"]), "cible": number(rec["cible"]),
-            "statut": rec["statut"], "taux_atteinte": number(rec["taux_atteinte"]),
+            "statut": rec["statut"], "raison": clean_text(rec["raison"]),
+            "taux_atteinte": number(rec["taux_atteinte"]),
+            "tendance": rec["tendance"] or "",
+            "rythme_observe": number(rec["rythme_observe"]),
+            "rythme_requis": number(rec["rythme_requis"]),
+            "position_nationale": rec["position_nationale"] or "",
         })  # fmt: skip
     counts = {r["Statut"]: int(r["Indicateurs"]) for r in report.comptes.to_dict("records")}
     return {
@@ -367,7 +407,9 @@ def objective_key(objectif: Any) -> str:
     return "" if objectif is None or objectif != objectif else str(objectif)
 
 
-TEMPLATE_GLOBALS = {"STATUS_SYMBOLS": STATUS_SYMBOLS, "CODES": CODES}
+TEMPLATE_GLOBALS = {
+    "STATUS_SYMBOLS": STATUS_SYMBOLS, "STATUS_LEGEND": STATUS_LEGEND, "CODES": CODES, "MARK": MARK,
+}  # fmt: skip
 TEMPLATE_FILTERS = {
     "statut_libelle": status_label,
     "statut_classe": status_class,

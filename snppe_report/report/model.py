@@ -28,13 +28,14 @@ from snppe_report import _paths
 from snppe_report.report import cells, views
 from snppe_report.report import jinja as _templates
 from snppe_report.report.cells import Cellule
-from snppe_report.report.views import Engagement, Graphique, Tuile
+from snppe_report.report.views import Engagement, Graphique, Retard, Tuile
 
 __all__ = [
     "Report",
     "Cellule",
     "Engagement",
     "Graphique",
+    "Retard",
     "Tuile",
     "build_report",
     "locate_workbook",
@@ -73,11 +74,12 @@ class Report:
     fictive : bool
         Fictive data: banner on the page and in every page margin.
     indicateurs : DataFrame
-        :func:`snppe_report.analysis.indicators.indicator_table`.
+        :func:`snppe_report.analysis.indicators.indicator_frames` (the detailed table
+        behind :func:`snppe_report.analysis.indicators.indicator_table`).
     ratios : DataFrame
         :func:`snppe_report.analysis.indicators.recompute_ratios`.
     comptes : DataFrame
-        :func:`snppe_report.analysis.indicators.status_counts`.
+        :func:`snppe_report.analysis.indicators.status_counts` (contexte excluded).
     constats : tuple of Finding
         Findings of the extraction and of :func:`snppe_report.analysis.checks.check_rows`.
     tuiles, engagements : tuple
@@ -98,6 +100,14 @@ class Report:
         Workbooks of other years merged into the series (oldest first).
     feuilles : tuple of str
         Every dashboard sheet read (a dashboard may span one sheet per engagement).
+    retards : tuple of Retard
+        The indicators en retard, en recul, non atteint (synthèse), in that order.
+    nb_contexte : int
+        Context rows (numerators, denominators, populations), shown but not counted.
+    valeurs_jusqu_a : int or None
+        Latest year with a value up to the campaign year.
+    cibles_annee : int or None
+        Year of the targets retained for the campaign (N, else the nearest).
     """
 
     collectivite: Any
@@ -124,6 +134,30 @@ class Report:
     avec_atteinte: bool = False
     autres_fichiers: tuple[str, ...] = ()
     feuilles: tuple[str, ...] = ()
+    retards: tuple[Retard, ...] = field(default=(), repr=False)
+    nb_contexte: int = 0
+    valeurs_jusqu_a: int | None = None
+    cibles_annee: int | None = None
+
+    @property
+    def campagne(self) -> str:
+        """What the figures are: ``Campagne 2023 — valeurs jusqu'à 2022, cibles 2023``."""
+        parts = []
+        if self.valeurs_jusqu_a is not None:
+            parts.append(f"valeurs jusqu'à {self.valeurs_jusqu_a}")
+        if self.cibles_annee is not None:
+            parts.append(f"cibles {self.cibles_annee}")
+        return f"Campagne {self.annee}" + (f" — {', '.join(parts)}" if parts else "")
+
+    @property
+    def origine_texte(self) -> str:
+        """How the collectivité was determined, as a sentence of the cover."""
+        from snppe_report.read.collectivites import ORIGIN_OPTION
+
+        if self.origine == ORIGIN_OPTION:
+            return "Collectivité indiquée à la production du rapport (le classeur ne la nomme pas)."
+        text = self.origine.strip()
+        return f"{text[:1].upper()}{text[1:]}." if text else ""
 
     @property
     def feuilles_texte(self) -> str:
@@ -150,8 +184,8 @@ class Report:
 
     @property
     def entete(self) -> str:
-        """Running page header: collectivité and year."""
-        return f"{self.titre_collectivite} · Rapport SNPPE {self.annee}"
+        """Running page header: collectivité, campaign and what the figures are."""
+        return f"{self.titre_collectivite} · Rapport SNPPE · {self.campagne}"
 
 
 # Longest texts shown in the report; the extraction table keeps the full texts.
@@ -257,13 +291,15 @@ def build_report(
     -------
     Report
     """
-    from snppe_report.analysis import checks, indicators, status
+    from dataclasses import replace
+
+    from snppe_report.analysis import indicators, status
 
     year = int(annee if annee is not None else extraction.annee)
     rows = display_rows(extraction.rows)
-    table = indicators.indicator_table(rows, year)
-    findings = (*extraction.findings, *checks.check_rows(rows, year))
-    index = cells.cell_index(rows)
+    table, findings = indicators.indicator_frames(replace(extraction, rows=rows), year)
+    lines = cells.finding_lines(tuple(findings))
+    index = cells.mark_cells(cells.cell_index(rows), lines)
     years_v = cells.years(rows, "valeur")
     years_c = cells.years(rows, "cible")
     definitions, origin = cells.definitions(extraction.definitions, set(rows["indicateur_id"]))
@@ -282,8 +318,12 @@ def build_report(
         ratios=indicators.recompute_ratios(rows),
         comptes=indicators.status_counts(table),
         constats=tuple(findings),
-        tuiles=views.tiles(table, year),
-        engagements=views.engagements(table, index, years_v, years_c, year),
+        tuiles=views.tiles(table, year, lines),
+        engagements=views.engagements(table, index, years_v, years_c, year, lines),
+        retards=views.late_list(indicators.late_items(table)),
+        nb_contexte=int((table["statut"] == "contexte").sum()),
+        valeurs_jusqu_a=_year_of(table["dernier_annee"]),
+        cibles_annee=_year_of(table["cible_annee"], most_common=True),
         definitions=definitions,
         definitions_origine=origin,
         regles=tuple(status.status_rules()),
@@ -293,6 +333,14 @@ def build_report(
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
         autres_fichiers=_other_files(rows, Path(extraction.path).name),
     )
+
+
+def _year_of(years: pd.Series, most_common: bool = False) -> int | None:
+    """The latest year of a column (or its most frequent, the earliest on a tie)."""
+    found = [int(y) for y in years.dropna()]
+    if not found:
+        return None
+    return int(pd.Series(found).mode().min()) if most_common else max(found)
 
 
 def locate_workbook(path: str | os.PathLike[str]) -> Path:

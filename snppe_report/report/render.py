@@ -269,6 +269,10 @@ def _resolve(
 
     started = time.perf_counter()
     extraction = extract(path, departement=departement)
+    if annee is not None:
+        from snppe_report.analysis.indicators import check_campaign_year
+
+        check_campaign_year(extraction, annee)  # exit 2 with the accepted years
     year = annee if annee is not None else extraction.annee
     if year is None:
         raise ParameterError(

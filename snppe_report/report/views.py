@@ -1,7 +1,8 @@
 """Private: the report's view models (frozen) and the helpers that build them.
 
-The synthèse tiles and the engagement sections (tables, notes under the tables,
-charts) are built here from the indicator table; figures and texts come from
+The engagement sections (tables, notes under the tables, charts) are built here from
+the indicator table; the synthèse's tiles and late items in
+:mod:`snppe_report.report.synthese` (re-exported here); figures and texts come from
 :mod:`snppe_report.report.cells`. :mod:`snppe_report.report.model` assembles everything.
 """
 
@@ -15,7 +16,6 @@ import pandas as pd
 
 from snppe_report.formatting import format_percent
 from snppe_report.report.cells import (
-    CODES,
     QUANTITATIVE,
     VIDE,
     Cellule,
@@ -25,7 +25,17 @@ from snppe_report.report.cells import (
     objective_key,
     show_value,
     shown_decimals,
-    year_text,
+)
+from snppe_report.report.synthese import (  # noqa: F401  (re-exported view models)
+    Retard,
+    Tuile,
+    _arrow,
+    _finding_lines,
+    judged_label,
+    late_list,
+    objective_title,
+    tiles,
+    trend_text,
 )
 
 _ENGAGEMENT_NUM = re.compile(r"engagement\s*n?\s*°?\s*(\d+)", re.IGNORECASE)
@@ -58,6 +68,13 @@ class Ligne:
     statut: str
     explication: str
     avancement_sources: tuple[str, ...] = ()
+    #: ``"Atteint — valeur 2019"`` when the statut rests on an older value.
+    statut_libelle: str = ""
+    #: Tendance since the starting point: arrow (↗ → ↘) and words ("en hausse (favorable)").
+    tendance_fleche: str = ""
+    tendance_texte: str = ""
+    #: Findings on this indicator's figures, one line each (the figures carry the mark).
+    constats: tuple[str, ...] = ()
 
     @property
     def avancement_titre(self) -> str:
@@ -92,64 +109,6 @@ class Engagement:
         return sum(len(o.lignes) for o in self.objectifs)
 
 
-@dataclass(frozen=True)
-class Tuile:
-    """A synthèse tile: one harmonised indicator."""
-
-    indicateur: str
-    dernier: Cellule
-    dernier_annee: str
-    diagnostic: Cellule
-    cible: Cellule
-    cible_annee: str
-    cible_nationale: str
-    statut: str
-    avancement: str
-    jauge: int | None
-    explication: str
-
-
-# -- synthèse ---------------------------------------------------------------------------
-
-
-def tiles(table: pd.DataFrame, annee: int) -> tuple[Tuile, ...]:
-    """One tile per harmonised indicator that has a national target."""
-    out = []
-    seen: set[str] = set()
-    for rec in table.to_dict("records"):
-        if not rec["harmonise"] or not rec["cible_nationale"] or rec["indicateur_id"] in seen:
-            continue
-        seen.add(rec["indicateur_id"])
-        unite = rec["unite"]
-        rate = number(rec["taux_atteinte"])
-        out.append(Tuile(
-            indicateur=clean_text(rec["indicateur"]),
-            dernier=_summary_cell(rec, "dernier_valeur", "dernier_brut", "dernier_source", unite),
-            dernier_annee=year_text(rec["dernier_annee"]),
-            diagnostic=_summary_cell(rec, "diagnostic", "diagnostic_brut", "diagnostic_source",
-                                     unite),
-            cible=_summary_cell(rec, "cible", "cible_brut", "cible_source", unite),
-            cible_annee=year_text(rec["cible_annee"]),
-            cible_nationale=clean_text(rec["cible_nationale"]),
-            statut=rec["statut"],
-            avancement=format_percent(rate, 0) if rate is not None else "",
-            jauge=None if rate is None else int(round(max(0.0, min(rate, 1.0)) * 100)),
-            explication=clean_text(rec["explication"]),
-        ))  # fmt: skip
-    return tuple(out)
-
-
-def _summary_cell(rec: dict, value_key: str, brut_key: str, source_key: str, unite: str) -> Cellule:
-    value = number(rec[value_key])
-    brut = clean_text(rec[brut_key])
-    source = rec[source_key] or ""
-    if value is not None and unite in QUANTITATIVE:
-        text = show_value(value, unite, shown_decimals(brut))
-        return Cellule(texte=text, source=source, numerique=True)
-    code = brut.upper() if brut.upper() in CODES else ""
-    return Cellule(texte=brut, source=source, code=code)
-
-
 # -- engagements ------------------------------------------------------------------------
 
 
@@ -159,8 +118,12 @@ def engagements(
     years_v: tuple[int, ...],
     years_c: tuple[int, ...],
     annee: int,
+    lines: dict[str, str] | None = None,
 ) -> tuple[Engagement, ...]:
-    """The engagement sections, in workbook order, with tables and charts."""
+    """The engagement sections, in workbook order, with tables and charts.
+
+    ``lines``: cell -> its findings in one line; those figures are marked.
+    """
     out: list[Engagement] = []
     used: set[str] = set()
     figure_no = 0
@@ -169,14 +132,14 @@ def engagements(
         for _obj, rows in _groups(group, "objectif"):
             lignes, charts = [], []
             for rec in rows.to_dict("records"):
-                lignes.append(_line(rec, index, years_v, years_c, annee))
+                lignes.append(_line(rec, index, years_v, years_c, annee, lines))
                 chart = _chart(rec, index, figure_no + 1)
                 if chart is not None:
                     figure_no += 1
                     charts.append(chart)
             lignes, renvois = _with_renvois(lignes, years_v, years_c)
             objectifs.append(Objectif(
-                titre=_objective_title(rows.iloc[0]),
+                titre=objective_title(rows.iloc[0]),
                 mesure=clean_text(rows.iloc[0]["mesure"]),
                 facultatif=bool(rows["facultatif"].any()),
                 lignes=tuple(lignes),
@@ -194,19 +157,26 @@ def _groups(frame: pd.DataFrame, column: str) -> list[tuple[str, pd.DataFrame]]:
     return [(name, frame[keys == name]) for name in dict.fromkeys(keys)]
 
 
-def _line(rec: dict, index: dict, years_v: tuple, years_c: tuple, annee: int) -> Ligne:
+def _line(
+    rec: dict, index: dict, years_v: tuple, years_c: tuple, annee: int,
+    lines: dict[str, str] | None = None,
+) -> Ligne:  # fmt: skip
     ident, obj = rec["indicateur_id"], objective_key(rec["objectif"])
     rate = number(rec["taux_atteinte"])
+    valeurs = tuple(_value_cell(rec, index, y, lines or {}) for y in years_v)
+    cibles = tuple(index.get((ident, obj, y, "cible"), VIDE) for y in years_c)
+    atteinte = _attainment(index, ident, obj, annee)
+    marks = [c.marque for c in (*valeurs, *cibles, atteinte) if c.marque]
     return Ligne(
         indicateur=clean_text(rec["indicateur"]),
         harmonise=bool(rec["harmonise"]),
         facultatif=bool(rec["facultatif"]),
-        valeurs=tuple(index.get((ident, obj, y, "valeur"), VIDE) for y in years_v),
-        cibles=tuple(index.get((ident, obj, y, "cible"), VIDE) for y in years_c),
-        atteinte=_attainment(index, ident, obj, annee),
+        valeurs=valeurs,
+        cibles=cibles,
+        atteinte=atteinte,
         avancement=format_percent(rate, 0) if rate is not None else "",
         statut=rec["statut"],
-        explication=clean_text(rec["explication"]),
+        explication=clean_text(rec["raison"]),
         avancement_sources=tuple(
             dict.fromkeys(
                 str(rec[k])
@@ -214,7 +184,25 @@ def _line(rec: dict, index: dict, years_v: tuple, years_c: tuple, annee: int) ->
                 if rate is not None and rec[k]
             )
         ),
+        statut_libelle=judged_label(rec),
+        tendance_fleche=_arrow(rec["tendance"]),
+        tendance_texte=trend_text(rec),
+        constats=tuple(dict.fromkeys([*marks, *_finding_lines(rec, lines or {})])),
     )
+
+
+def _value_cell(rec: dict, index: dict, year: int, lines: dict[str, str]) -> Cellule:
+    """A value cell; a ratio missing from its cell shows the value taken elsewhere."""
+    own = index.get((rec["indicateur_id"], objective_key(rec["objectif"]), year, "valeur"), VIDE)
+    taken = (rec.get("repris") or {}).get(year)
+    if taken is None or own.numerique:
+        return own
+    source = taken.source.split(", ")[0]
+    return Cellule(
+        texte=show_value(taken.valeur, taken.unite, shown_decimals(taken.brut)),
+        source=source, note=taken.origine, numerique=True, unite=taken.unite,
+        marque=lines.get(source, ""),
+    )  # fmt: skip
 
 
 #: Texts longer than this are moved under the table, behind a letter: in a column
@@ -254,15 +242,6 @@ def _letter(i: int) -> str:
 def _attainment(index: dict, ident: str, obj: str, annee: int) -> Cellule:
     found = [c for (i, o, _y, n), c in index.items() if i == ident and o == obj and n == "atteinte"]
     return index.get((ident, obj, annee, "atteinte")) or (found[-1] if found else VIDE)
-
-
-def _objective_title(rec: pd.Series) -> str:
-    text = clean_text(rec["objectif"])
-    text = re.sub(r"\s*Cible nationale\b.*$", "", text, flags=re.IGNORECASE).strip()
-    num = rec.get("objectif_num")
-    if num is not None and not pd.isna(num) and not re.match(r"(?i)objectif\s*n", text):
-        return f"Objectif n° {int(num)} — {text}" if text else f"Objectif n° {int(num)}"
-    return text or "Objectif non précisé"
 
 
 def _engagement_id(titre: str, position: int, used: set[str]) -> str:

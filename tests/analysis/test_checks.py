@@ -312,3 +312,29 @@ def test_shares_typed_as_bare_numbers_are_reported_once_per_indicator():
         "donnez aux cellules le format % ou ajoutez une colonne « Unité »."
     )
     assert found[1].message.startswith("Valeur 2019 « 0,35 » : nombre sans % ")
+
+
+# -- the workbook's own "niveau d'atteinte" ---------------------------------------------
+@pytest.mark.parametrize(
+    ("row", "declared", "disagrees"),
+    [
+        (cells(v2019="12", v2022="19", c2023="24"), "Atteint", True),  # computed: en retard
+        (cells(v2019="12", v2022="19", c2023="24"), "Non atteint", False),
+        (cells(v2019="12", v2022="19", c2023="24"), "79 %", False),
+        (cells(v2019="12", v2022="25", c2023="24"), "Non atteint", True),  # computed: atteint
+        (cells(v2019="12", v2022="25", c2023="24"), "100 %", False),
+        (cells(v2019="12", v2022="25", c2023="24"), "oui", False),
+        (cells(v2019="12", v2022="19", c2023="24"), "En cours", False),
+        (cells(v2019="12", v2022="25", c2023="24"), "Voir le rapport", False),  # not a level
+        (cells(v2022="19", c2023="24"), "Atteint", False),  # non évaluable: not compared
+    ],
+)  # fmt: skip
+def test_declared_attainment_is_compared_with_the_computed_status(row, declared, disagrees):
+    rows = tidy(("Nombre d'enfants accueillis par l'association", "Action 14",
+                 {**row, ("atteinte", 2023): declared}))  # fmt: skip
+    found = [f for f in check_rows(rows, 2023) if f.code == "atteinte_divergente"]
+    assert bool(found) is disagrees
+    if found:
+        assert found[0].severity == "avertissement"
+        assert f"« {declared} »" in found[0].message and "statut calculé" in found[0].message
+        assert found[0].source.startswith("TDB!")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from snppe_report.analysis.history import merge_extractions
-from snppe_report.analysis.indicators import indicator_table
+from snppe_report.analysis.series import indicator_details
 
 from ..tidy_rows import cells, tidy
 
@@ -89,11 +89,11 @@ def test_labels_and_order_follow_the_most_recent_workbook(merged):
 
 def test_merged_series_gives_one_indicator_row_per_indicator(merged):
     rows, _ = merged
-    table = indicator_table(rows, 2023)
+    table = indicator_details(rows, 2023)
     assert len(table) == 4
     epp = table[table["indicateur_id"] == "epp-part"].iloc[0]
     assert epp["valeurs"] == {2019: 0.036, 2021: 0.071, 2022: 0.1}
-    assert (epp["cible_annee"], epp["statut"]) == (2023, "en progrès")
+    assert (epp["cible_annee"], epp["statut"]) == (2023, "en retard")
 
 
 def test_a_code_never_hides_an_older_value():

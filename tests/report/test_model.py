@@ -152,8 +152,9 @@ def test_status_in_words_and_symbols(html):
         html,
     )
     assert badges
-    words = {"atteint": "Atteint", "en-progres": "En progrès", "stable": "Stable",
-             "en-recul": "En recul", "non-evaluable": "Non évaluable"}  # fmt: skip
+    words = {"atteint": "Atteint", "en-bonne-voie": "En bonne voie", "en-retard": "En retard",
+             "en-recul": "En recul", "non-atteint": "Non atteint",
+             "non-evaluable": "Non évaluable", "contexte": "Contexte"}  # fmt: skip
     for css, inner in badges:
         assert words[css] in inner  # never colour alone
         assert 'aria-hidden="true"' in inner
@@ -178,7 +179,8 @@ def test_synthese_tiles_and_counts(rapport):
     assert "Diagnostic 2019" in synthese and "Cible nationale" in synthese
     assert "au moins 20 %" in synthese
     counts = rapport.comptes.set_index("Statut")["Indicateurs"]
-    assert counts.sum() == len(rapport.indicateurs)
+    counted = rapport.indicateurs[rapport.indicateurs["statut"] != "contexte"]
+    assert counts.sum() == len(counted) < len(rapport.indicateurs)  # contexte not counted
     assert "objectif" in synthese
 
 
