@@ -157,6 +157,21 @@ def _formulas(wb, ws) -> None:
     ws["F6"] = '=SUMPRODUCT((D5:D6>0)*1)+INDIRECT("D5")'  # too complex: reported
 
 
+def _formulas_other_sheets(wb, ws) -> None:
+    """Formulas into another sheet ("Données", quoted or not) and chains of formulas, none
+    with a cached value (openpyxl writes none), and one into a sheet that does not exist."""
+    data = wb.create_sheet("Données")
+    data["B4"], data["C4"] = "Naissances", 7688
+    data["B5"], data["C5"] = "EPP", 278
+    data["C6"] = "=C5/C4"  # a formula that others use
+    ws["D6"] = "=Données!C4"
+    ws["D7"] = "=Données!C5/Données!C4"
+    ws["D7"].number_format = "0.0%"
+    ws["E7"] = "='Données'!C6"  # a chain: computed from C6, itself computed
+    ws["E7"].number_format = "0.0%"
+    ws["F6"] = "=D6+Feuil9!A1"  # no such sheet: reported
+
+
 def _no_years(wb, ws) -> None:
     for c, text in enumerate(["Valeur de référence", "Valeur actuelle", "Cible"], start=4):
         ws.cell(3, c, text)
@@ -772,6 +787,9 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     # accepted, with the right behaviour
     files["formules_sans_valeur"] = _dashboard(folder / "68-formules.xlsx", edit=_formulas)
+    files["formules_autres_feuilles"] = _dashboard(
+        folder / "68-formules-feuilles.xlsx", edit=_formulas_other_sheets
+    )
     files["liens_externes"] = _external_links(folder / "68-liens-externes.xlsx")
     files["macros_xlsm"] = _xlsm(folder / "68-macros.xlsm", good)
     files["caches"] = _dashboard(folder / "68-caches.xlsx", edit=_hidden)
