@@ -704,6 +704,101 @@ def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> P
     return path
 
 
+_LIBRARY_DOCTYPE = (
+    '<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
+    '"library.dtd">'
+)
+
+
+def _ods_basic_library(path: Path) -> Path:
+    """A good .ods holding a LibreOffice Basic library, as LibreOffice writes one: each
+    ``Basic/`` part starts with a DOCTYPE naming an external DTD, but declares no entity.
+    The macro would start a shell if it ever ran."""
+    _ods(path)
+    parts = {
+        "Basic/script-lc.xml": '<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD '
+        'OfficeDocument 1.0//EN" "libraries.dtd"><library:libraries xmlns:library="http://'
+        'openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink"><library:'
+        'library library:name="Standard" xlink:href="Standard/script.xlb/" xlink:type="simple"'
+        ' library:link="false"/></library:libraries>',
+        "Basic/Standard/script-lb.xml": f"{_LIBRARY_DOCTYPE}<library:library xmlns:library="
+        '"http://openoffice.org/2000/library" library:name="Standard" library:readonly="false"'
+        ' library:passwordprotected="false"><library:element library:name="Module1"/>'
+        "</library:library>",
+        "Basic/Standard/Module1.xml": '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD '
+        'OfficeDocument 1.0//EN" "module.dtd"><script:module xmlns:script="http://openoffice.'
+        'org/2000/script" script:name="Module1" script:language="StarBasic">Sub Main\n'
+        "    Shell(\"sh -c 'echo pwned > /tmp/pwned'\")\nEnd Sub\n</script:module>",
+    }
+    with zipfile.ZipFile(path, "a") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
+    return path
+
+
+def _ods_encrypted(path: Path) -> Path:
+    """An .ods saved with a password, as LibreOffice writes it: a manifest declaring
+    ``encryption-data`` for content.xml, whose bytes are then ciphertext."""
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry'
+        ' manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-'
+        'type="text/xml" manifest:size="7760"><manifest:encryption-data manifest:checksum-type='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="AA'
+        '=="><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#'
+        'aes256-cbc" manifest:initialisation-vector="AA=="/><manifest:key-derivation manifest'
+        ':key-derivation-name="PBKDF2" manifest:iteration-count="100000" manifest:salt="AA=="/>'
+        "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        zf.writestr("content.xml", random.Random(68).randbytes(7760))
+        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _xlsb(path: Path) -> Path:
+    """The parts of an Excel binary workbook (.xlsb): a package whose parts are BIFF12."""
+    parts = {
+        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_CT}">'
+        '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.'
+        'sheet.binary.macroEnabled.main"/></Types>'.encode(),
+        "xl/workbook.bin": b"\x83\x01\x00" + bytes(64),
+        "xl/worksheets/sheet1.bin": b"\x81\x01\x00" + bytes(64),
+    }
+    return _write_zip(path, parts)
+
+
+def _biff(record: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", record, len(data)) + data
+
+
+def _xls_encrypted() -> bytes:
+    """An Excel 97-2003 workbook saved with a password: its globals start with BOF, then
+    FILEPASS (RC4 encryption header)."""
+    bof = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    filepass = _biff(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48))
+    return _cfb({"Workbook": bof + filepass + _biff(0x000A)})
+
+
+def _word_document() -> bytes:
+    """A Word 97-2003 document (.doc) renamed .xls: an OLE2 file without a workbook."""
+    return _cfb({"WordDocument": b"\xec\xa5\xc1\x00" + bytes(1000)})
+
+
+def _xlsx_broken(good: Path, path: Path, part: str, old: str, new: str) -> Path:
+    """The good workbook with one text replaced in one part."""
+    with zipfile.ZipFile(good) as zf:
+        text = zf.read(part).decode()
+    assert old in text, (part, old)
+    return _rewrite(good, path, {part: text.replace(old, new, 1).encode()})
+
+
 def _ods_nested(path: Path) -> Path:
     """A cell whose text is 20 000 nested spans, then a billion spaces (``text:s``)."""
     deep = "<text:span>" * 20_000 + "1" + "</text:span>" * 20_000
@@ -779,6 +874,41 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
         extra_rows='<table:table-row table:number-rows-repeated="beaucoup"/>',
     )
     files["cent_mille_lignes"] = _hundred_thousand_rows(folder / "68-cent-mille-lignes.xlsx")
+    # errors: what openpyxl meets in a damaged package (IndexError, TypeError, ValueError)
+    files["style_inexistant"] = _xlsx_broken(
+        good,
+        folder / "68-style-inexistant.xlsx",
+        "xl/worksheets/sheet1.xml",
+        '<c r="A1"',
+        '<c r="A1" s="99"',
+    )
+    files["format_sans_code"] = _xlsx_broken(
+        good,
+        folder / "68-format-sans-code.xlsx",
+        "xl/styles.xml",
+        "<cellXfs",
+        '<numFmts count="1"><numFmt numFmtId="200"/></numFmts><cellXfs',
+    )
+    files["lien_sans_cible"] = _xlsx_broken(
+        good,
+        folder / "68-lien-sans-cible.xlsx",
+        "xl/worksheets/sheet1.xml",
+        "</sheetData>",
+        "</sheetData><hyperlinks><hyperlink/></hyperlinks>",
+    )
+    files["proprietes_illisibles"] = _rewrite(
+        good, folder / "68-proprietes.xlsx",
+        {"docProps/core.xml": b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://'
+         b'schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dcterms="'
+         b'http://purl.org/dc/terms/"><dcterms:created>hier</dcterms:created>'
+         b"</cp:coreProperties>"},
+    )  # fmt: skip
+    # errors: other formats and protections
+    files["ods_chiffre"] = _ods_encrypted(folder / "68-chiffre.ods")
+    files["xlsb"] = _xlsb(folder / "68-binaire.xlsb")
+    files["xlsb_renomme"] = _xlsb(folder / "68-binaire.xlsx")
+    put("xls_chiffre", "68-protege.xls", _xls_encrypted())
+    put("doc_renomme", "68-courrier.xls", _word_document())
     # errors: layout and collectivité
     files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
     files["sans_colonne_annee"] = _dashboard(folder / "68-sans-annee.xlsx", edit=_no_years)
@@ -801,6 +931,11 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     files["feuille_traversee"] = _dashboard(folder / "68-feuille.xlsx", sheet="..%2F..%2Fetc")
     files["ods_bon"] = _ods(folder / "68-haut-rhin.ods")
+    files["ods_macros_basic"] = _ods_basic_library(folder / "68-macros-basic.ods")
+    files["doctype_sans_entite"] = _write_zip(
+        folder / "68-doctype.xlsx",
+        _xlsx_parts(_sheet_xml(_table_rows(), doctype="<!DOCTYPE worksheet>")),
+    )
     files["texte_geant"] = _huge_texts(folder / "68-texte-geant.xlsx")
     return files
 

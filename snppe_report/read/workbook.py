@@ -1,26 +1,31 @@
 """The only module that opens workbook files.
 
-A workbook (``.xlsx``, ``.xlsm``, ``.ods``) becomes a :class:`Workbook`: its sheets,
-each a sparse grid of :class:`Cell` objects with their number format, grey fill and
-merged ranges, plus the document properties and the file's SHA-256.
+A workbook becomes a :class:`Workbook`: its sheets, each a sparse grid of :class:`Cell`
+objects with their number format, grey fill and merged ranges, plus the document
+properties and the file's SHA-256. Formats read (:data:`SUFFIXES`): Excel ``.xlsx``,
+``.xlsm`` and their templates ``.xltx``, ``.xltm``; Excel 97-2003 ``.xls`` (and ``.xlt``);
+OpenDocument ``.ods``, its template ``.ots`` and the flat ``.fods``. Refused with what to
+do (:data:`REFUSED`): ``.xlsb``, ``.numbers``.
 
 Safety first: the file's size, the archive's member count, declared sizes and
 compression ratios, and each XML part's size are checked here *before* anything is
-inflated; every XML part's prolog is read with defusedxml first, so a DTD (entity
-expansion, external entities) is refused whatever the format reader does. The format
-reader then bounds each sheet's row and cell counts (and, for xlsx, the merged area)
-while it streams the sheet parts, before openpyxl would materialise every cell of a
-merged range or of a sheet's bounding box; the sheets' spanned area and total text
-are checked here once they are read. Formula cells keep their cached value; a
-formula without a cached value is kept as :attr:`Cell.formula` with ``value=None``
-so that the table can compute or report it.
+inflated; every XML part's prolog is read with defusedxml first, so entity declarations
+(entity expansion, external entities) are refused whatever the format reader does,
+while a DOCTYPE without any (LibreOffice Basic libraries) is accepted. An encrypted
+package is named as such. The format reader then bounds each sheet's row and cell
+counts (and, for xlsx, the merged area) while it streams the sheet parts, before
+openpyxl would materialise every cell of a merged range or of a sheet's bounding box;
+the sheets' spanned area and total text are checked here once they are read. Formula
+cells keep their cached value; a formula without a cached value is kept as
+:attr:`Cell.formula` with ``value=None`` so that the table can compute or report it.
+No refusal shows a Python exception: :mod:`snppe_report.read.damage` gives the French
+cause, and logs the technical detail.
 
-This module holds the public API and what both formats share; the format details
-are in :mod:`snppe_report.read.xlsx` (``.xlsx``/``.xlsm``: a defusedxml pre-scan of the
-parts, then openpyxl, which never runs macros: ``keep_vba`` is off) and
-:mod:`snppe_report.read.ods` (``.ods``: a streamed defusedxml reader). All the limits
-are in :data:`LIMITS`, read at call time (``read.xlsx`` reads them from :mod:`.cells`,
-``read.ods`` receives them from :func:`read_workbook`).
+This module holds the public API and what the formats share; the format details are in
+:mod:`snppe_report.read.xlsx` (a defusedxml pre-scan of the parts, then openpyxl, which
+never runs macros: ``keep_vba`` is off), :mod:`snppe_report.read.ods` (a streamed
+defusedxml reader, for ``.ods`` and ``.fods``) and :mod:`snppe_report.read.xls` (xlrd).
+All the limits are in :data:`LIMITS`, read at call time.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from snppe_report.read.cells import (
     column_letter,
     is_grey_rgb,
 )
+from snppe_report.read.damage import log_detail, xml_cause, zip_cause
 
 __all__ = [
     "Cell",
@@ -55,16 +61,47 @@ __all__ = [
     "cap_text",
     "is_grey_rgb",
     "LIMITS",
+    "SUFFIXES",
+    "REFUSED",
+    "SPREADSHEET_SUFFIXES",
 ]
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = {".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods"}
+#: suffix -> format read; a file's content decides when it contradicts its suffix (an
+#: Excel 97-2003 workbook renamed .xlsx is read as one, an .xlsb renamed .xlsx refused)
+SUFFIXES = {
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xltx": "xlsx",  # Excel templates: the same package as a workbook
+    ".xltm": "xlsx",
+    ".ods": "ods",
+    ".ots": "ods",  # OpenDocument template
+    ".fods": "fods",  # flat OpenDocument: one XML file
+    ".xls": "xls",
+    ".xlt": "xls",
+}
+#: spreadsheet formats that are refused, with what to do
+REFUSED = {
+    ".xlsb": (
+        "format « Classeur binaire Excel » (.xlsb) non pris en charge : aucune bibliothèque "
+        "bien entretenue n'en lit les formats de nombre (un 15 % y serait lu 0,15). Dans "
+        "Excel, « Enregistrer sous » > « Classeur Excel (.xlsx) », puis relancez."
+    ),
+    ".numbers": (
+        "format Apple Numbers non pris en charge : dans Numbers, « Fichier » > « Exporter "
+        "vers » > « Excel… » (.xlsx), puis relancez."
+    ),
+}
+#: every suffix that looks like a spreadsheet (a batch gives each such file an entry)
+SPREADSHEET_SUFFIXES = frozenset(SUFFIXES) | frozenset(REFUSED)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _XML_PARTS = (".xml", ".rels", ".vml")
+_MANIFEST_NS = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
 # what reading a damaged member raises: bad deflate data, CRC, truncation, an unknown
 # compression method (NotImplementedError), an encrypted member (RuntimeError)
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError)
+_ACCEPTED = ".xlsx, .xlsm, .xls, .ods (ou leurs modèles .xltx, .ots, et .fods)"
 
 
 def read_workbook(path: str | Path) -> Workbook:
@@ -73,7 +110,8 @@ def read_workbook(path: str | Path) -> Workbook:
     Parameters
     ----------
     path : str or Path
-        An ``.xlsx``, ``.xlsm`` or ``.ods`` file.
+        An ``.xlsx``, ``.xlsm``, ``.xltx``, ``.xltm``, ``.xls``, ``.xlt``, ``.ods``,
+        ``.ots`` or ``.fods`` file.
 
     Returns
     -------
@@ -82,49 +120,118 @@ def read_workbook(path: str | Path) -> Workbook:
     Raises
     ------
     UnreadableWorkbookError
-        Missing file, unknown format, not a workbook, truncated, encrypted.
+        Missing file, unknown or refused format, not a workbook, truncated, encrypted.
     UnsafeWorkbookError
-        Over the size limits, or XML that tries entity expansion.
+        Over the size limits, or XML that declares entities.
     """
     path = Path(path)
     data = _read_bytes(path)
-    kind = SUFFIXES.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    kind = SUFFIXES.get(suffix)
     if data[:8] == _OLE_MAGIC:
-        raise _ole_error(path, data)
-    if kind is None:
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise UnreadableWorkbookError(
+                "classeur protégé par un mot de passe (chiffré) : enregistrez-en une copie "
+                "sans mot de passe puis relancez.",
+                file=path,
+            )
+        kind = "xls"  # Excel 97-2003, whatever the suffix says
+    elif suffix in REFUSED:
+        raise UnreadableWorkbookError(REFUSED[suffix], file=path)
+    elif kind is None:
         raise UnreadableWorkbookError(
             f"format « {path.suffix or 'sans extension'} » non pris en charge : "
-            "fournissez un classeur .xlsx, .xlsm ou .ods.",
+            f"fournissez un classeur {_ACCEPTED}.",
             file=path,
         )
+    if kind == "xls":
+        from snppe_report.read.xls import read_xls
+
+        sheets, props = read_xls(data, path)
+    elif kind == "fods":
+        sheets, props = _read_fods(data, path)
+    else:
+        sheets, props = _read_archive(data, path, kind)
+    _check_sheets(sheets, path)
+    return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, props, kind)
+
+
+def _read_archive(data: bytes, path: Path, kind: str) -> tuple[list[Sheet], dict[str, str]]:
+    """An xlsx or ods package: the archive and its XML parts checked, then read."""
     archive = _open_archive(path, data)
     try:
+        names = set(archive.namelist())
+        if "xl/workbook.bin" in names:
+            raise UnreadableWorkbookError(REFUSED[".xlsb"], file=path)
+        if "META-INF/manifest.xml" in names and _encrypted_package(archive):
+            raise UnreadableWorkbookError(
+                "classeur LibreOffice chiffré (protégé par un mot de passe) : ouvrez-le dans "
+                "LibreOffice, « Fichier » > « Enregistrer sous » sans cocher « Enregistrer "
+                "avec mot de passe », puis relancez sur la copie.",
+                file=path,
+            )
         _check_xml_parts(archive, path)
         if kind == "ods":
             from snppe_report.read.ods import read_ods
 
-            sheets, props = read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
-        else:
-            from snppe_report.read.xlsx import read_xlsx
+            return read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
+        from snppe_report.read.xlsx import read_xlsx
 
-            sheets, props = read_xlsx(archive, path)
-        _check_sheets(sheets, path)
+        return read_xlsx(archive, path, data)
     except DefusedXmlException as exc:
-        raise UnsafeWorkbookError(
-            "le classeur contient du XML dangereux (déclaration d'entités) : lecture refusée.",
-            file=path,
-        ) from exc
+        raise _entities(path) from exc
     except (ParseError, ValueError) as exc:  # malformed XML, non-numeric attributes
-        raise UnreadableWorkbookError(
-            f"classeur endommagé : XML illisible ({exc}).", file=path
-        ) from exc
+        log_detail(path, exc)
+        raise UnreadableWorkbookError(f"classeur endommagé : {xml_cause(exc)}.", file=path) from exc
     except RecursionError:
         raise
     except _ZIP_ERRORS as exc:  # data behind a valid directory: bad deflate, encrypted member...
-        raise UnreadableWorkbookError(f"archive du classeur corrompue ({exc}).", file=path) from exc
+        log_detail(path, exc)
+        raise UnreadableWorkbookError(
+            f"archive du classeur corrompue ({zip_cause(exc)}).", file=path
+        ) from exc
     finally:
         archive.close()
-    return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, props, kind)
+
+
+def _read_fods(data: bytes, path: Path) -> tuple[list[Sheet], dict[str, str]]:
+    """A flat OpenDocument spreadsheet: one XML document, streamed like an .ods content."""
+    import io
+
+    from snppe_report.read.ods import read_fods
+
+    if len(data) > LIMITS["xml_part_bytes"]:
+        raise UnsafeWorkbookError(
+            f"le classeur fait {len(data) / 1024**2:.0f} Mo de XML (limite "
+            f"{LIMITS['xml_part_bytes'] // 1024**2} Mo) : classeur suspect.",
+            file=path,
+        )
+    try:
+        return read_fods(io.BytesIO(data), path, LIMITS["sheet_rows"], LIMITS["cells"])
+    except DefusedXmlException as exc:
+        raise _entities(path) from exc
+    except (ParseError, ValueError) as exc:
+        log_detail(path, exc)
+        raise UnreadableWorkbookError(f"classeur endommagé : {xml_cause(exc)}.", file=path) from exc
+
+
+def _entities(path: Path) -> UnsafeWorkbookError:
+    return UnsafeWorkbookError(
+        "le classeur contient du XML dangereux (déclaration d'entités) : lecture refusée.",
+        file=path,
+    )
+
+
+def _encrypted_package(archive: zipfile.ZipFile) -> bool:
+    """Whether an OpenDocument manifest declares encrypted parts (a password)."""
+    try:
+        with archive.open("META-INF/manifest.xml") as fh:
+            for _, el in iterparse(fh, events=("start",)):
+                if el.tag == _MANIFEST_NS + "encryption-data":
+                    return True
+    except (DefusedXmlException, ParseError, *_ZIP_ERRORS, ValueError):
+        return False  # the part is checked, and reported, with the others
+    return False
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -147,20 +254,6 @@ def _read_bytes(path: Path) -> bytes:
         raise UnreadableWorkbookError(f"lecture impossible ({exc.strerror}).", file=path) from exc
 
 
-def _ole_error(path: Path, data: bytes) -> UnreadableWorkbookError:
-    if "EncryptedPackage".encode("utf-16-le") in data:
-        return UnreadableWorkbookError(
-            "classeur protégé par un mot de passe (chiffré) : enregistrez-en une copie "
-            "sans mot de passe puis relancez.",
-            file=path,
-        )
-    return UnreadableWorkbookError(
-        "format Excel 97-2003 (.xls) non pris en charge : enregistrez le classeur au "
-        "format .xlsx puis relancez.",
-        file=path,
-    )
-
-
 def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
     import io
 
@@ -180,8 +273,9 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (*_ZIP_ERRORS, ValueError) as exc:
+        log_detail(path, exc)
         raise UnreadableWorkbookError(
-            f"archive du classeur illisible ou tronquée ({exc}).", file=path
+            f"archive du classeur illisible ou tronquée ({zip_cause(exc)}).", file=path
         ) from exc
     total = sum(m.file_size for m in members)
     if total > LIMITS["inflated_bytes"]:
@@ -201,7 +295,10 @@ def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:
         bad = archive.testzip() if total < 20 * 1024**2 else None
     except (*_ZIP_ERRORS, ValueError) as exc:  # testzip catches only BadZipFile
         archive.close()
-        raise UnreadableWorkbookError(f"archive du classeur corrompue ({exc}).", file=path) from exc
+        log_detail(path, exc)
+        raise UnreadableWorkbookError(
+            f"archive du classeur corrompue ({zip_cause(exc)}).", file=path
+        ) from exc
     if bad is not None:
         raise UnreadableWorkbookError(f"archive corrompue (partie « {bad} »).", file=path)
     return archive
@@ -217,13 +314,15 @@ def _declared_members(data: bytes) -> int:
 
 
 def _check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
-    """Bound every XML part's size and refuse a DTD in any of them.
+    """Bound every XML part's size and refuse entity declarations in any of them.
 
-    A DTD can only appear before the root element, so each part is parsed with
-    defusedxml up to its first element: cheap, and independent of whether openpyxl
-    itself uses defusedxml (it does only when installed and not disabled by the
+    Entities can only be declared in a DTD, before the root element, so each part is
+    parsed with defusedxml up to its first element: cheap, and independent of whether
+    openpyxl itself uses defusedxml (it does only when installed and not disabled by the
     ``OPENPYXL_DEFUSEDXML`` variable; openpyxl also wraps the error in a bare
-    ``ValueError``).
+    ``ValueError``). A DOCTYPE that declares no entity is harmless and accepted:
+    LibreOffice writes one in each part of a Basic macro library (``Basic/*.xml``), whose
+    macros snppe-report never runs; an external DTD it names is never fetched.
     """
     for member in archive.infolist():
         if not member.filename.lower().endswith(_XML_PARTS):
@@ -237,7 +336,7 @@ def _check_xml_parts(archive: zipfile.ZipFile, path: Path) -> None:
             )
         try:
             with archive.open(member) as fh:
-                for _ in iterparse(fh, events=("start",), forbid_dtd=True):
+                for _ in iterparse(fh, events=("start",)):
                     break
         except DefusedXmlException as exc:
             raise UnsafeWorkbookError(

@@ -58,7 +58,21 @@ ERRORS = {
     "zip_tronque": ("UnreadableWorkbookError", "tronqué", None, None),
     "zip_sans_classeur": ("UnreadableWorkbookError", "workbook.xml absent", None, None),
     "chiffre": ("UnreadableWorkbookError", "protégé par un mot de passe", None, None),
-    "xls_ancien": ("UnreadableWorkbookError", "Excel 97-2003 (.xls)", None, None),
+    "xls_ancien": ("UnreadableWorkbookError", "Excel 97-2003 (.xls) endommagé", None, None),
+    "xls_chiffre": ("UnreadableWorkbookError", "protégé par un mot de passe", None, None),
+    "doc_renomme": ("UnreadableWorkbookError", "n'est pas un classeur Excel", None, None),
+    "ods_chiffre": ("UnreadableWorkbookError", "classeur LibreOffice chiffré", None, None),
+    "xlsb": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
+    "xlsb_renomme": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
+    "style_inexistant": ("UnreadableWorkbookError", "style ou un texte partagé", None, None),
+    "format_sans_code": ("UnreadableWorkbookError", "la mise en forme « styles.xml »", None, None),
+    "lien_sans_cible": (
+        "UnreadableWorkbookError",
+        "incomplet ou inattendu dans une feuille",
+        None,
+        None,
+    ),
+    "proprietes_illisibles": ("UnreadableWorkbookError", "propriétés du document", None, None),
     "xml_casse": ("UnreadableWorkbookError", "XML illisible", None, None),
     "ods_repetition_invalide": ("UnreadableWorkbookError", "XML illisible", None, None),
     "bombe_zip_tailles_fausses": ("UnreadableWorkbookError", "archive corrompue", None, None),
@@ -110,6 +124,8 @@ ACCEPTED = (
     "feuille_traversee",
     "ods_imbrication",
     "texte_geant",
+    "ods_macros_basic",
+    "doctype_sans_entite",
 )
 LIGHT_ERRORS = [name for name in ERRORS if name not in HEAVY]
 
@@ -183,6 +199,32 @@ def test_extract_raises_the_precise_error(corpus, name):
     assert fragment in str(err)
     assert Path(err.file).name == corpus[name].name
     assert (err.sheet, err.cell) == (sheet, cell)
+
+
+#: what an exception's text looks like (English library messages, Python names)
+PYTHON_TEXT = re.compile(
+    r"Error\b|Exception|Traceback|positional argument|list index|NoneType|<class|object has"
+    r"|invalid literal|Errno|\bBad\b|\bline \d|\bcolumn \d|no item named|should be"
+)
+
+
+@pytest.mark.parametrize("name", LIGHT_ERRORS)
+def test_no_refusal_shows_a_python_exception(corpus, name):
+    """Each refusal is a French cause; the technical detail is in the log (``snppe -v``)."""
+    with pytest.raises(SnppeError) as info:
+        extract(corpus[name])
+    assert not PYTHON_TEXT.search(str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize("verbose", [["--verbose"], []])
+def test_verbose_alone_shows_the_technical_detail(corpus, verbose):
+    command = [sys.executable, "-m", "snppe_report.cli", *verbose, "extract"]
+    done = subprocess.run(
+        [*command, str(corpus["style_inexistant"])], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "classeur Excel endommagé" in done.stderr
+    assert ("IndexError" in done.stderr) is bool(verbose)
+    assert "Traceback" not in done.stderr
 
 
 # -- errors: the CLI -----------------------------------------------------------------------
