@@ -222,6 +222,18 @@ def _entities(path: Path) -> UnsafeWorkbookError:
     )
 
 
+def _os_cause(exc: OSError) -> str:
+    import errno
+
+    causes = {
+        errno.EACCES: "droits insuffisants",
+        errno.EPERM: "droits insuffisants",
+        errno.EIO: "erreur d'entrée-sortie du disque",
+        errno.ENOENT: "fichier disparu pendant la lecture",
+    }
+    return causes.get(exc.errno, "erreur du système de fichiers")
+
+
 def _encrypted_package(archive: zipfile.ZipFile) -> bool:
     """Whether an OpenDocument manifest declares encrypted parts (a password)."""
     try:
@@ -251,7 +263,8 @@ def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise UnreadableWorkbookError(f"lecture impossible ({exc.strerror}).", file=path) from exc
+        log_detail(path, exc)
+        raise UnreadableWorkbookError(f"lecture impossible ({_os_cause(exc)}).", file=path) from exc
 
 
 def _open_archive(path: Path, data: bytes) -> zipfile.ZipFile:

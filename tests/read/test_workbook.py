@@ -298,3 +298,24 @@ def test_spreadsheet_suffixes_cover_read_and_refused_formats():
     assert {".xls", ".xlsx", ".xlsm", ".xltx", ".ods", ".fods"} <= set(SUFFIXES)
     assert {".xlsb"} <= set(REFUSED)
     assert SPREADSHEET_SUFFIXES == set(SUFFIXES) | set(REFUSED)
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (PermissionError(13, "Permission denied"), "droits insuffisants"),
+        (OSError(5, "Input/output error"), "erreur d'entrée-sortie du disque"),
+        (OSError(36, "File name too long"), "erreur du système de fichiers"),
+    ],
+)
+def test_unreadable_file_gives_a_french_cause(tmp_path, monkeypatch, error, cause):
+    path = tmp_path / "68-tdb.xlsx"
+    path.write_bytes(b"PK")
+
+    def refuse(self):
+        raise error
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(UnreadableWorkbookError) as info:
+        read_workbook(path)
+    assert str(info.value).endswith(f"lecture impossible ({cause}).")
