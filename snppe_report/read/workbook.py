@@ -144,6 +144,8 @@ def read_workbook(path: str | Path) -> Workbook:
             f"fournissez un classeur {_ACCEPTED}.",
             file=path,
         )
+    if kind == "xls" and data[:4] == b"PK\x03\x04":
+        kind = "xlsx"  # a zip package named .xls: its parts tell which (see below)
     if kind == "xls":
         from snppe_report.read.xls import read_xls
 
@@ -151,18 +153,24 @@ def read_workbook(path: str | Path) -> Workbook:
     elif kind == "fods":
         sheets, props = _read_fods(data, path)
     else:
-        sheets, props = _read_archive(data, path, kind)
+        kind, (sheets, props) = _read_archive(data, path, kind)
     _check_sheets(sheets, path)
     return Workbook(path, hashlib.sha256(data).hexdigest(), sheets, props, kind)
 
 
-def _read_archive(data: bytes, path: Path, kind: str) -> tuple[list[Sheet], dict[str, str]]:
-    """An xlsx or ods package: the archive and its XML parts checked, then read."""
+def _read_archive(data: bytes, path: Path, kind: str):
+    """An xlsx or ods package: the archive and its XML parts checked, then read. The
+    parts decide the format when they contradict the suffix (an .ods named .xlsx).
+    Returns ``(kind, (sheets, properties))``."""
     archive = _open_archive(path, data)
     try:
         names = set(archive.namelist())
         if "xl/workbook.bin" in names:
             raise UnreadableWorkbookError(REFUSED[".xlsb"], file=path)
+        if "xl/workbook.xml" in names:
+            kind = "xlsx"
+        elif "content.xml" in names:
+            kind = "ods"
         if "META-INF/manifest.xml" in names and _encrypted_package(archive):
             raise UnreadableWorkbookError(
                 "classeur LibreOffice chiffré (protégé par un mot de passe) : ouvrez-le dans "
@@ -174,10 +182,10 @@ def _read_archive(data: bytes, path: Path, kind: str) -> tuple[list[Sheet], dict
         if kind == "ods":
             from snppe_report.read.ods import read_ods
 
-            return read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
+            return kind, read_ods(archive, path, LIMITS["sheet_rows"], LIMITS["cells"])
         from snppe_report.read.xlsx import read_xlsx
 
-        return read_xlsx(archive, path, data)
+        return kind, read_xlsx(archive, path, data)
     except DefusedXmlException as exc:
         raise _entities(path) from exc
     except (ParseError, ValueError) as exc:  # malformed XML, non-numeric attributes

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from snppe_report.exceptions import UnreadableWorkbookError, UnsafeWorkbookError
+from snppe_report.exceptions import SnppeError, UnreadableWorkbookError, UnsafeWorkbookError
 from snppe_report.read import cells
 from snppe_report.read.cells import Cell, Sheet, cap_text, is_grey_rgb
 from snppe_report.read.damage import log_detail
@@ -58,13 +58,14 @@ def read_xls(data: bytes, path: Path) -> tuple[list[Sheet], dict[str, str]]:
         budget = {"cells": cells.LIMITS["cells"], "merged_cells": cells.LIMITS["merged_cells"]}
         for index in range(book.nsheets):
             try:
-                sheet = book.sheet_by_index(index)
+                sheets.append(_sheet(book, book.sheet_by_index(index), path, budget))
+            except SnppeError:
+                raise
             except Exception as exc:  # a broken sheet stream: the same damage as above
                 log_detail(path, exc)
                 raise UnreadableWorkbookError(
                     _DAMAGED, file=path, sheet=_sheet_name(book, index)
                 ) from exc
-            sheets.append(_sheet(book, sheet, path, budget))
             book.unload_sheet(index)
     finally:
         book.release_resources()

@@ -319,3 +319,19 @@ def test_unreadable_file_gives_a_french_cause(tmp_path, monkeypatch, error, caus
     with pytest.raises(UnreadableWorkbookError) as info:
         read_workbook(path)
     assert str(info.value).endswith(f"lecture impossible ({cause}).")
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "kind"),
+    [
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xlsx", "68-tdb.xls", "xlsx"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.ods", "68-tdb.xlsx", "ods"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xlsx", "68-tdb.ods", "xlsx"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xls", "68-tdb.ods", "xls"),
+    ],
+)
+def test_content_decides_over_a_wrong_suffix(tmp_path, source, name, kind):
+    path = tmp_path / name
+    path.write_bytes((LIBREOFFICE / source).read_bytes())
+    book = read_workbook(path)
+    assert book.kind == kind and book.sheets[0].name == "Tableau de bord"

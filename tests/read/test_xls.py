@@ -77,3 +77,35 @@ def test_property_code_pages(codepage, codec):
     from snppe_report.read.xls import _codec
 
     assert _codec(codepage) == codec
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.3, 0.5, 0.7, 0.9, 0.99])
+def test_truncated_xls_is_refused_in_french(tmp_path, cut):
+    from snppe_report.exceptions import SnppeError
+
+    data = (FIXTURES / f"{EXAMPLES[0]}-libreoffice.xls").read_bytes()
+    path = tmp_path / "68-tronque.xls"
+    path.write_bytes(data[: int(len(data) * cut)])
+    try:
+        read_workbook(path)
+    except SnppeError as err:
+        assert "Error" not in str(err) and ".xls" in str(err)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_damaged_xls_never_raises_a_python_exception(tmp_path, seed):
+    """Bytes of the workbook stream overwritten at random: read, or refused in French."""
+    import random
+
+    from snppe_report.exceptions import SnppeError
+
+    data = bytearray((FIXTURES / f"{EXAMPLES[0]}-libreoffice.xls").read_bytes())
+    rng = random.Random(seed)
+    for _ in range(40):
+        data[rng.randrange(1536, len(data))] = rng.randrange(256)
+    path = tmp_path / "68-abime.xls"
+    path.write_bytes(bytes(data))
+    try:
+        read_workbook(path)
+    except SnppeError as err:
+        assert "Error" not in str(err)
