@@ -191,8 +191,13 @@ def _read_archive(data: bytes, path: Path, kind: str):
     except (ParseError, ValueError) as exc:  # malformed XML, non-numeric attributes
         log_detail(path, exc)
         raise UnreadableWorkbookError(f"classeur endommagé : {xml_cause(exc)}.", file=path) from exc
-    except RecursionError:
-        raise
+    except RecursionError as exc:  # before RuntimeError (a zip error): XML nested too deep
+        log_detail(path, exc)
+        raise UnsafeWorkbookError(
+            "le classeur contient du XML imbriqué trop profondément : ce n'est pas un tableau "
+            "de bord SNPPE (limite de sécurité).",
+            file=path,
+        ) from exc
     except _ZIP_ERRORS as exc:  # data behind a valid directory: bad deflate, encrypted member...
         log_detail(path, exc)
         raise UnreadableWorkbookError(

@@ -335,3 +335,14 @@ def test_content_decides_over_a_wrong_suffix(tmp_path, source, name, kind):
     path.write_bytes((LIBREOFFICE / source).read_bytes())
     book = read_workbook(path)
     assert book.kind == kind and book.sheets[0].name == "Tableau de bord"
+
+
+def test_xml_nested_too_deep_is_refused(monkeypatch, tmp_path):
+    from snppe_report.read import ods
+
+    def deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(ods, "read_ods", deep)
+    with pytest.raises(UnsafeWorkbookError, match="imbriqué trop profondément"):
+        read_workbook(LIBREOFFICE / "68-haut-rhin-tdb-snppe-2023-libreoffice.ods")
