@@ -106,7 +106,7 @@ class Workbook:
     sha256: str
     sheets: list[Sheet]
     properties: dict[str, str]
-    kind: str  # "xlsx" | "ods"
+    kind: str  # "xlsx" (also .xlsm, .xltx, .xltm) | "ods" (also .ots) | "fods" | "xls"
 
     def property_texts(self) -> list[str]:
         return [v for v in self.properties.values() if v]
