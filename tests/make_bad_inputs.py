@@ -330,18 +330,22 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
     for k in range(0, len(entries), 4):
         sectors.append(b"".join(entries[k : k + 4]))
         fat.append(len(sectors) if k + 4 < len(entries) else _END)
+    # the FAT sectors themselves come last: n of them describe the n*128 first sectors
+    n_fat = 1
+    while len(fat) + n_fat > 128 * n_fat:
+        n_fat += 1
+    assert n_fat <= 109, "the header's DIFAT holds 109 FAT sectors (about 7 MB of streams)"
     fat_start = len(sectors)
-    fat.append(_FATSECT)
-    sectors.append(b"")  # the FAT sector itself, filled below
-    assert len(fat) <= 128, "one FAT sector is enough for these small files"
-    sectors[fat_start] = struct.pack("<128I", *(fat + [_FREE] * (128 - len(fat))))
-    difat = [fat_start] + [_FREE] * 108
+    fat += [_FATSECT] * n_fat
+    fat += [_FREE] * (128 * n_fat - len(fat))
+    sectors += [struct.pack("<128I", *fat[k * 128 : (k + 1) * 128]) for k in range(n_fat)]
+    difat = list(range(fat_start, fat_start + n_fat)) + [_FREE] * (109 - n_fat)
     header = (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         + bytes(16)
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + bytes(6)
-        + struct.pack("<IIIIIIIII", 0, 1, dir_start, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<IIIIIIIII", 0, n_fat, dir_start, 0, 4096, _END, 0, _END, 0)
         + struct.pack("<109I", *difat)
     )
     assert len(header) == 512
@@ -786,6 +790,29 @@ def _xls_encrypted() -> bytes:
     return _cfb({"Workbook": bof + filepass + _biff(0x000A)})
 
 
+def _xls_blank_cells(rows: int = 8_000) -> bytes:
+    """An Excel 97-2003 workbook whose sheet has rows of 256 formatted blank cells (one
+    MULBLANK record each): 2 million cells that xlrd materialises, in a 4 MB file."""
+    name = "Feuil1".encode("latin-1")
+    font = _biff(
+        0x0031,
+        struct.pack("<HHHHHBBBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0, 5, 1)
+        + "Arial".encode("utf-16-le"),
+    )
+    xf = _biff(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+    bof = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    head = bof + font * 5 + xf * 16
+    sheet_name = struct.pack("<BB", len(name), 0) + name
+    offset = len(head) + 4 + 6 + len(sheet_name) + 4
+    globals_ = head + _biff(0x0085, struct.pack("<IBB", offset, 0, 0) + sheet_name)
+    globals_ += _biff(0x000A)
+    blanks = struct.pack("<H", 15) * 256 + struct.pack("<H", 255)
+    sheet = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+    sheet += _biff(0x0200, struct.pack("<IIHHH", 0, rows, 0, 256, 0))
+    sheet += b"".join(_biff(0x00BE, struct.pack("<HH", r, 0) + blanks) for r in range(rows))
+    return _cfb({"Workbook": globals_ + sheet + _biff(0x000A)})
+
+
 def _word_document() -> bytes:
     """A Word 97-2003 document (.doc) renamed .xls: an OLE2 file without a workbook."""
     return _cfb({"WordDocument": b"\xec\xa5\xc1\x00" + bytes(1000)})
@@ -909,6 +936,7 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     files["xlsb_renomme"] = _xlsb(folder / "68-binaire.xlsx")
     put("xls_chiffre", "68-protege.xls", _xls_encrypted())
     put("doc_renomme", "68-courrier.xls", _word_document())
+    put("xls_cellules_vides", "68-cellules-vides.xls", _xls_blank_cells())
     # errors: layout and collectivité
     files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
     files["sans_colonne_annee"] = _dashboard(folder / "68-sans-annee.xlsx", edit=_no_years)

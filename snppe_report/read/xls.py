@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # BIFF fill patterns that show their pattern colour: solid, dark grey, 12.5 % grey
 # (openpyxl's "solid", "darkGray", "gray125", which the xlsx reader counts as fills).
 _FILLED_PATTERNS = frozenset({1, 3, 17})
+_BLANK_TYPES = bytes([0, 6])  # xlrd's XL_CELL_EMPTY, XL_CELL_BLANK (formatted, no content)
 _DAMAGED = (
     "classeur Excel 97-2003 (.xls) endommagé ou incomplet : ouvrez-le dans Excel ou "
     "LibreOffice, enregistrez-le au format .xlsx puis relancez."
@@ -39,6 +40,13 @@ def read_xls(data: bytes, path: Path) -> tuple[list[Sheet], dict[str, str]]:
     """The sheets and document properties of an Excel 97-2003 workbook held in ``data``."""
     import xlrd
 
+    if len(data) > cells.LIMITS["xls_bytes"]:
+        raise UnsafeWorkbookError(
+            f"classeur Excel 97-2003 de {len(data) / 1024**2:.0f} Mo (limite de sécurité "
+            f"{cells.LIMITS['xls_bytes'] // 1024**2} Mo ; un tableau de bord en fait quelques "
+            "dizaines de Ko) : enregistrez-le au format .xlsx puis relancez.",
+            file=path,
+        )
     try:
         book = xlrd.open_workbook(
             file_contents=data,
@@ -115,7 +123,10 @@ def _sheet(book, sheet, path: Path, budget: dict) -> Sheet:
         raise _over(path, sheet.name, "sheet_rows", "lignes")
     found: dict[tuple[int, int], Cell] = {}
     for r in range(sheet.nrows):
-        types, values = sheet.row_types(r), sheet.row_values(r)
+        types = sheet.row_types(r)
+        if not types.tobytes().strip(_BLANK_TYPES):  # a row of empty or blank cells
+            continue
+        values = sheet.row_values(r)
         for c, (ctype, raw) in enumerate(zip(types, values)):
             value = _value(ctype, raw, book.datemode, xlrd)
             if value is None:

@@ -61,6 +61,7 @@ ERRORS = {
     "xls_ancien": ("UnreadableWorkbookError", "Excel 97-2003 (.xls) endommagé", None, None),
     "xls_chiffre": ("UnreadableWorkbookError", "protégé par un mot de passe", None, None),
     "doc_renomme": ("UnreadableWorkbookError", "n'est pas un classeur Excel", None, None),
+    "xls_cellules_vides": ("LayoutError", "aucune feuille ne contient", None, None),
     "ods_chiffre": ("UnreadableWorkbookError", "classeur LibreOffice chiffré", None, None),
     "xlsb": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
     "xlsb_renomme": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
@@ -95,6 +96,7 @@ ERRORS = {
 }
 #: the inputs that would cost time or memory if a defence were missing
 HEAVY = (
+    "xls_cellules_vides",
     "bombe_zip",
     "bombe_zip_tailles_fausses",
     "entites_chaines",

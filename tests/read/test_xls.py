@@ -109,3 +109,12 @@ def test_damaged_xls_never_raises_a_python_exception(tmp_path, seed):
         read_workbook(path)
     except SnppeError as err:
         assert "Error" not in str(err)
+
+
+def test_xls_over_the_size_limit_is_refused_before_parsing(monkeypatch):
+    from snppe_report.exceptions import UnsafeWorkbookError
+    from snppe_report.read import cells
+
+    monkeypatch.setitem(cells.LIMITS, "xls_bytes", 10_000)
+    with pytest.raises(UnsafeWorkbookError, match="limite de sécurité 0 Mo|Excel 97-2003"):
+        read_workbook(FIXTURES / f"{EXAMPLES[0]}-libreoffice.xls")
