@@ -13,7 +13,10 @@ Each example is opened and saved, without any other change, as:
 
 - ``ods``, ``xlsx``: LibreOffice's own and Excel 2007 formats;
 - ``xls``: Excel 97-2003 (BIFF8), still sent by administrations;
-- ``xltx``: an Excel template; ``fods``: flat (single XML file) OpenDocument;
+- ``xltx``: an Excel template; ``ots``: an OpenDocument template; ``fods``: flat
+  (single XML file) OpenDocument;
+- ``caches.xls`` and ``caches.xlsx``: the first example with its row 7 and column E
+  hidden and a hidden sheet added, saved in both formats (the same hidden content);
 - ``macro.ods``: an .ods holding a LibreOffice Basic library (one module, never run by
   snppe-report): its parts carry a DOCTYPE without any entity declaration;
 - ``chiffre.ods``: an .ods encrypted with the password ``snppe`` (first example only).
@@ -42,6 +45,9 @@ KINDS = {
     "xls": (".xls", "MS Excel 97", EXAMPLES),
     "xltx": (".xltx", "Calc MS Excel 2007 XML Template", EXAMPLES),
     "fods": (".fods", "OpenDocument Spreadsheet Flat XML", EXAMPLES),
+    "ots": (".ots", "calc8_template", EXAMPLES),
+    "caches-xls": ("-caches.xls", "MS Excel 97", EXAMPLES[:1]),
+    "caches-xlsx": ("-caches.xlsx", "Calc MS Excel 2007 XML", EXAMPLES[:1]),
     "macro": ("-macro.ods", "calc8", EXAMPLES[:1]),
     "chiffre": ("-chiffre.ods", "calc8", EXAMPLES[:1]),
 }
@@ -88,11 +94,24 @@ def _save(desktop, source: Path, target: Path, kind: str) -> None:
             if not libraries.hasByName("Standard"):
                 libraries.createLibrary("Standard")
             libraries.getByName("Standard").insertByName("Module1", BASIC_MODULE)
+        if kind.startswith("caches"):
+            _hide(doc)
         if kind == "chiffre":
             props.append(_prop("Password", PASSWORD))
         doc.storeToURL(uno.systemPathToFileUrl(str(target)), tuple(props))
     finally:
         doc.close(True)
+
+
+def _hide(doc) -> None:
+    """Hide row 7 and column E of the dashboard, and add a hidden sheet."""
+    sheet = doc.Sheets.getByIndex(0)
+    sheet.Rows.getByIndex(6).IsVisible = False
+    sheet.Columns.getByIndex(4).IsVisible = False
+    doc.Sheets.insertNewByName("Ancien tableau", 1)
+    old = doc.Sheets.getByName("Ancien tableau")
+    old.getCellByPosition(0, 0).String = "Version 2021, conservée pour mémoire"
+    old.IsVisible = False
 
 
 def main(argv: list[str] | None = None) -> int:

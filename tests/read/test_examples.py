@@ -148,7 +148,7 @@ def test_ods_gives_the_same_table_as_xlsx(ods_dir, example):
 LIBREOFFICE = __import__("pathlib").Path(__file__).parents[1] / "fixtures" / "libreoffice"
 
 
-@pytest.mark.parametrize("suffix", [".ods", ".xlsx", ".xls", ".xltx", ".fods"])
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx", ".xls", ".xltx", ".fods", ".ots"])
 @pytest.mark.parametrize(("example", "departement"), [(EXAMPLE_2023, None), (EXAMPLE_2021, "39")])
 def test_workbooks_saved_by_libreoffice_read_the_same(example, departement, suffix):
     """The examples opened and saved by LibreOffice Calc 7.4 (tests/fixtures/libreoffice).

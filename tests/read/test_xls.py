@@ -118,3 +118,25 @@ def test_xls_over_the_size_limit_is_refused_before_parsing(monkeypatch):
     monkeypatch.setitem(cells.LIMITS, "xls_bytes", 10_000)
     with pytest.raises(UnsafeWorkbookError, match="limite de sécurité 0 Mo|Excel 97-2003"):
         read_workbook(FIXTURES / f"{EXAMPLES[0]}-libreoffice.xls")
+
+
+def test_hidden_rows_columns_and_sheets_match_the_xlsx():
+    """The first example with row 7, column E and a sheet hidden, saved by LibreOffice
+    as .xls and as .xlsx: the same hidden content, the same table and findings."""
+    from snppe_report.read.table import COLUMNS, extract
+
+    xls = FIXTURES / f"{EXAMPLES[0]}-libreoffice-caches.xls"
+    xlsx = FIXTURES / f"{EXAMPLES[0]}-libreoffice-caches.xlsx"
+    old, new = read_workbook(xlsx), read_workbook(xls)
+    assert [(s.name, s.hidden, s.hidden_rows, s.hidden_cols) for s in new.sheets] == [
+        (s.name, s.hidden, s.hidden_rows, s.hidden_cols) for s in old.sheets
+    ]
+    assert new.sheets[0].hidden_rows == {7} and new.sheets[0].hidden_cols == {5}
+    assert new.sheets[1].hidden
+    a, b = extract(xlsx), extract(xls)
+    cols = [c for c in COLUMNS if c != "valeur"]
+    assert b.rows[cols].astype(object).fillna("∅").values.tolist() == (
+        a.rows[cols].astype(object).fillna("∅").values.tolist()
+    )
+    assert [f.code for f in b.findings] == [f.code for f in a.findings]
+    assert "ligne_masquee" in {f.code for f in b.findings}
