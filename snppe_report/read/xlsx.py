@@ -43,7 +43,7 @@ def read_xlsx(
     """The sheets and document properties of an xlsx/xlsm workbook (or template).
 
     ``archive`` is the already checked archive of ``data`` (see
-    ``workbook._open_archive``): it is scanned first, then openpyxl reads the same bytes
+    ``archive.open_archive``): it is scanned first, then openpyxl reads the same bytes
     (``path`` names the file in messages).
     """
     formulas = _scan_xlsx(archive, path)
