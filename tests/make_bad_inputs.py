@@ -937,6 +937,21 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     put("xls_chiffre", "68-protege.xls", _xls_encrypted())
     put("doc_renomme", "68-courrier.xls", _word_document())
     put("xls_cellules_vides", "68-cellules-vides.xls", _xls_blank_cells())
+    # ".xls" files that web applications export: an HTML table, Excel 2003 XML, CSV
+    put(
+        "xls_html",
+        "68-export.xls",
+        b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table><tr><td>'
+        b"Nombre d'EPP</td><td>278</td></tr></table></body></html>",
+    )
+    put(
+        "xls_xml_2003",
+        "68-export-xml.xls",
+        b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:'
+        b'schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Tableau de bord"/>'
+        b"</Workbook>",
+    )
+    put("xls_csv", "68-export-csv.xls", b"Indicateur;2019\nEntretiens pr\xc3\xa9nataux;278\n")
     # errors: layout and collectivité
     files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
     files["sans_colonne_annee"] = _dashboard(folder / "68-sans-annee.xlsx", edit=_no_years)

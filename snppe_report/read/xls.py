@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # BIFF fill patterns that show their pattern colour: solid, dark grey, 12.5 % grey
 # (openpyxl's "solid", "darkGray", "gray125", which the xlsx reader counts as fills).
 _FILLED_PATTERNS = frozenset({1, 3, 17})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _BLANK_TYPES = bytes([0, 6])  # xlrd's XL_CELL_EMPTY, XL_CELL_BLANK (formatted, no content)
 _DAMAGED = (
     "classeur Excel 97-2003 (.xls) endommagé ou incomplet : ouvrez-le dans Excel ou "
@@ -47,6 +48,8 @@ def read_xls(data: bytes, path: Path) -> tuple[list[Sheet], dict[str, str]]:
             "dizaines de Ko) : enregistrez-le au format .xlsx puis relancez.",
             file=path,
         )
+    if data[:8] != _OLE_MAGIC:
+        _check_not_text(data, path)
     try:
         book = xlrd.open_workbook(
             file_contents=data,
@@ -78,6 +81,24 @@ def read_xls(data: bytes, path: Path) -> tuple[list[Sheet], dict[str, str]]:
     finally:
         book.release_resources()
     return sheets, _properties(data)
+
+
+def _check_not_text(data: bytes, path: Path) -> None:
+    """A ".xls" that is text: an HTML table or an Excel 2003 XML spreadsheet exported by a
+    web application, or a CSV file. Each is named, with what to do."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    again = "ouvrez-le dans Excel ou LibreOffice, enregistrez-le au format .xlsx puis relancez."
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+        what = "une « Feuille de calcul XML 2003 » (export d'une application), pas un classeur"
+    elif head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or b"<html" in head:
+        what = "une page HTML (export d'un site web), pas un classeur"
+    elif head.startswith(b"<"):
+        what = "un fichier XML, pas un classeur"
+    elif head and b"\x00" not in head[:512]:  # BIFF records hold zero bytes from the start
+        what = "un fichier texte (CSV ?), pas un classeur"
+    else:
+        return  # raw BIFF (Excel 2 to 4) or damage: xlrd says which
+    raise UnreadableWorkbookError(f"ce fichier .xls est {what} : {again}", file=path)
 
 
 class _NullLog:
