@@ -676,6 +676,8 @@ _ODS_NS = (
 def _ods_cell(value) -> str:
     if value is None:
         return "<table:table-cell/>"
+    if isinstance(value, tuple):  # ("f", formula): a formula without cached value
+        return f'<table:table-cell table:formula="{escape(value[1], {chr(34): "&quot;"})}"/>'
     if isinstance(value, int | float):
         return (
             f'<table:table-cell office:value-type="float" office:value="{value}">'
@@ -687,7 +689,9 @@ def _ods_cell(value) -> str:
     )
 
 
-def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> Path:
+def _ods(
+    path: Path, *, doctype: str = "", extra_rows: str = "", rows=None, extra_tables: str = ""
+) -> Path:
     body = "".join(
         "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
         for row in (rows if rows is not None else _table_rows())
@@ -695,7 +699,7 @@ def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> P
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {_ODS_NS}>'
         '<office:body><office:spreadsheet><table:table table:name="Tableau de bord">'
-        f"{body}{extra_rows}</table:table></office:spreadsheet></office:body>"
+        f"{body}{extra_rows}</table:table>{extra_tables}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )
     with zipfile.ZipFile(path, "w") as zf:
@@ -824,6 +828,30 @@ def _xlsx_broken(good: Path, path: Path, part: str, old: str, new: str) -> Path:
         text = zf.read(part).decode()
     assert old in text, (part, old)
     return _rewrite(good, path, {part: text.replace(old, new, 1).encode()})
+
+
+def _ods_formulas_other_sheets(path: Path) -> Path:
+    """The .ods twin of ``_formulas_other_sheets``: OpenFormula references to another
+    table (``[Données.C5]``, ``[$'Données'.C6]``), a chain, and a missing table."""
+    rows = _table_rows()
+    rows[5] = [None, None, "Nombre de naissances vivantes", ("f", "of:=[Données.C4]"), 7500]
+    rows[6] = [
+        None,
+        None,
+        "Part des femmes enceintes ayant bénéficié d'un EPP",
+        ("f", "of:=[Données.C5]/[Données.C4]"),
+        ("f", "of:=[$'Données'.C6]"),
+        ("f", "of:=[.D6]+[Feuil9.A1]"),
+    ]
+    data = [[], [], [], [None, "Naissances", 7688], [None, "EPP", 278]]
+    data.append([None, None, ("f", "of:=[.C5]/[.C4]")])
+    table = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+        for row in data
+    )
+    return _ods(
+        path, rows=rows, extra_tables=f'<table:table table:name="Données">{table}</table:table>'
+    )
 
 
 def _ods_nested(path: Path) -> Path:
@@ -974,6 +1002,9 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     files["feuille_traversee"] = _dashboard(folder / "68-feuille.xlsx", sheet="..%2F..%2Fetc")
     files["ods_bon"] = _ods(folder / "68-haut-rhin.ods")
+    files["ods_formules_autres_feuilles"] = _ods_formulas_other_sheets(
+        folder / "68-formules-feuilles.ods"
+    )
     files["ods_macros_basic"] = _ods_basic_library(folder / "68-macros-basic.ods")
     files["doctype_sans_entite"] = _write_zip(
         folder / "68-doctype.xlsx",
