@@ -8,7 +8,8 @@ or, from the tests, ``build_corpus(dir) -> {name: path}``. Every file is a real 
 of its kind, built here in well under a second in all (the 5 GiB zip bomb is a 5 MB
 file: its deflate stream is written block by block, never inflated):
 
-* not a workbook, empty, truncated zip, zip without workbook part, old ``.xls``,
+* not a workbook, empty, truncated zip, zip without workbook part, damaged, encrypted,
+  huge or web-exported ``.xls``, ``.xlsb``, parts openpyxl cannot read,
   encrypted (an OLE2 compound file holding ``EncryptionInfo`` and
   ``EncryptedPackage`` streams, as Excel writes a password-protected workbook);
 * XML entity expansion ("billion laughs") in the shared strings, in a sheet and in
