@@ -5,16 +5,30 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/rapports
 
-.PHONY: demo test install system-deps lint bench clean
+LOCK   := requirements.lock
+UV     := $(shell sed -n 's/^uv==//p' $(LOCK))
 
-# The venv is (re)built when pyproject.toml changes.
-$(STAMP): pyproject.toml
+.PHONY: demo test install lock system-deps lint bench clean
+
+# The venv gets exactly the versions of requirements.lock, those the tests passed with
+# (uv installs them: pip would take minutes), and is synced again when the lock or
+# pyproject.toml changes.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After a change of the dependencies in pyproject.toml: resolve them again into the lock
+# (versions already locked are kept when they still fit; `make lock UPGRADE=1` takes the
+# newest), then `make test`, and commit requirements.lock with pyproject.toml.
+lock:
+	test -x $(BIN)/uv || $(MAKE) install
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python $(BIN)/python \
+	  $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 # Main job: the reports of the example workbooks shipped in data/.
 # Seed 001 does not name its département: the demo attributes it with --departement.

@@ -102,7 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rapports annuels SNPPE à partir des tableaux de bord des collectivités.",
     )
     parser.add_argument("--version", action="version", version=f"snppe-report {__version__}")
-    parser.add_argument("-v", "--verbeux", action="store_true", help="afficher le détail")
+    parser.add_argument(
+        "-v",
+        "--verbeux",
+        "--verbose",
+        action="store_true",
+        help="afficher le détail (dont le détail technique d'un classeur refusé)",
+    )
     sub = parser.add_subparsers(dest="commande", metavar="COMMANDE", required=True)
 
     p = sub.add_parser(

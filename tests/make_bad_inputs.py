@@ -8,7 +8,8 @@ or, from the tests, ``build_corpus(dir) -> {name: path}``. Every file is a real 
 of its kind, built here in well under a second in all (the 5 GiB zip bomb is a 5 MB
 file: its deflate stream is written block by block, never inflated):
 
-* not a workbook, empty, truncated zip, zip without workbook part, old ``.xls``,
+* not a workbook, empty, truncated zip, zip without workbook part, damaged, encrypted,
+  huge or web-exported ``.xls``, ``.xlsb``, parts openpyxl cannot read,
   encrypted (an OLE2 compound file holding ``EncryptionInfo`` and
   ``EncryptedPackage`` streams, as Excel writes a password-protected workbook);
 * XML entity expansion ("billion laughs") in the shared strings, in a sheet and in
@@ -155,6 +156,21 @@ def _formulas(wb, ws) -> None:
     ws["E7"] = "=E5/E6"
     ws["E7"].number_format = "0.0%"
     ws["F6"] = '=SUMPRODUCT((D5:D6>0)*1)+INDIRECT("D5")'  # too complex: reported
+
+
+def _formulas_other_sheets(wb, ws) -> None:
+    """Formulas into another sheet ("Données", quoted or not) and chains of formulas, none
+    with a cached value (openpyxl writes none), and one into a sheet that does not exist."""
+    data = wb.create_sheet("Données")
+    data["B4"], data["C4"] = "Naissances", 7688
+    data["B5"], data["C5"] = "EPP", 278
+    data["C6"] = "=C5/C4"  # a formula that others use
+    ws["D6"] = "=Données!C4"
+    ws["D7"] = "=Données!C5/Données!C4"
+    ws["D7"].number_format = "0.0%"
+    ws["E7"] = "='Données'!C6"  # a chain: computed from C6, itself computed
+    ws["E7"].number_format = "0.0%"
+    ws["F6"] = "=D6+Feuil9!A1"  # no such sheet: reported
 
 
 def _no_years(wb, ws) -> None:
@@ -315,18 +331,22 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
     for k in range(0, len(entries), 4):
         sectors.append(b"".join(entries[k : k + 4]))
         fat.append(len(sectors) if k + 4 < len(entries) else _END)
+    # the FAT sectors themselves come last: n of them describe the n*128 first sectors
+    n_fat = 1
+    while len(fat) + n_fat > 128 * n_fat:
+        n_fat += 1
+    assert n_fat <= 109, "the header's DIFAT holds 109 FAT sectors (about 7 MB of streams)"
     fat_start = len(sectors)
-    fat.append(_FATSECT)
-    sectors.append(b"")  # the FAT sector itself, filled below
-    assert len(fat) <= 128, "one FAT sector is enough for these small files"
-    sectors[fat_start] = struct.pack("<128I", *(fat + [_FREE] * (128 - len(fat))))
-    difat = [fat_start] + [_FREE] * 108
+    fat += [_FATSECT] * n_fat
+    fat += [_FREE] * (128 * n_fat - len(fat))
+    sectors += [struct.pack("<128I", *fat[k * 128 : (k + 1) * 128]) for k in range(n_fat)]
+    difat = list(range(fat_start, fat_start + n_fat)) + [_FREE] * (109 - n_fat)
     header = (
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         + bytes(16)
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + bytes(6)
-        + struct.pack("<IIIIIIIII", 0, 1, dir_start, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<IIIIIIIII", 0, n_fat, dir_start, 0, 4096, _END, 0, _END, 0)
         + struct.pack("<109I", *difat)
     )
     assert len(header) == 512
@@ -657,6 +677,8 @@ _ODS_NS = (
 def _ods_cell(value) -> str:
     if value is None:
         return "<table:table-cell/>"
+    if isinstance(value, tuple):  # ("f", formula): a formula without cached value
+        return f'<table:table-cell table:formula="{escape(value[1], {chr(34): "&quot;"})}"/>'
     if isinstance(value, int | float):
         return (
             f'<table:table-cell office:value-type="float" office:value="{value}">'
@@ -668,7 +690,9 @@ def _ods_cell(value) -> str:
     )
 
 
-def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> Path:
+def _ods(
+    path: Path, *, doctype: str = "", extra_rows: str = "", rows=None, extra_tables: str = ""
+) -> Path:
     body = "".join(
         "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
         for row in (rows if rows is not None else _table_rows())
@@ -676,7 +700,7 @@ def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> P
     content = (
         f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {_ODS_NS}>'
         '<office:body><office:spreadsheet><table:table table:name="Tableau de bord">'
-        f"{body}{extra_rows}</table:table></office:spreadsheet></office:body>"
+        f"{body}{extra_rows}</table:table>{extra_tables}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )
     with zipfile.ZipFile(path, "w") as zf:
@@ -687,6 +711,148 @@ def _ods(path: Path, *, doctype: str = "", extra_rows: str = "", rows=None) -> P
         )
         zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return path
+
+
+_LIBRARY_DOCTYPE = (
+    '<!DOCTYPE library:library PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" '
+    '"library.dtd">'
+)
+
+
+def _ods_basic_library(path: Path) -> Path:
+    """A good .ods holding a LibreOffice Basic library, as LibreOffice writes one: each
+    ``Basic/`` part starts with a DOCTYPE naming an external DTD, but declares no entity.
+    The macro would start a shell if it ever ran."""
+    _ods(path)
+    parts = {
+        "Basic/script-lc.xml": '<!DOCTYPE library:libraries PUBLIC "-//OpenOffice.org//DTD '
+        'OfficeDocument 1.0//EN" "libraries.dtd"><library:libraries xmlns:library="http://'
+        'openoffice.org/2000/library" xmlns:xlink="http://www.w3.org/1999/xlink"><library:'
+        'library library:name="Standard" xlink:href="Standard/script.xlb/" xlink:type="simple"'
+        ' library:link="false"/></library:libraries>',
+        "Basic/Standard/script-lb.xml": f"{_LIBRARY_DOCTYPE}<library:library xmlns:library="
+        '"http://openoffice.org/2000/library" library:name="Standard" library:readonly="false"'
+        ' library:passwordprotected="false"><library:element library:name="Module1"/>'
+        "</library:library>",
+        "Basic/Standard/Module1.xml": '<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD '
+        'OfficeDocument 1.0//EN" "module.dtd"><script:module xmlns:script="http://openoffice.'
+        'org/2000/script" script:name="Module1" script:language="StarBasic">Sub Main\n'
+        "    Shell(\"sh -c 'echo pwned > /tmp/pwned'\")\nEnd Sub\n</script:module>",
+    }
+    with zipfile.ZipFile(path, "a") as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>\n' + text)
+    return path
+
+
+def _ods_encrypted(path: Path) -> Path:
+    """An .ods saved with a password, as LibreOffice writes it: a manifest declaring
+    ``encryption-data`` for content.xml, whose bytes are then ciphertext."""
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:'
+        'names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry'
+        ' manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+        'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-'
+        'type="text/xml" manifest:size="7760"><manifest:encryption-data manifest:checksum-type='
+        '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" manifest:checksum="AA'
+        '=="><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#'
+        'aes256-cbc" manifest:initialisation-vector="AA=="/><manifest:key-derivation manifest'
+        ':key-derivation-name="PBKDF2" manifest:iteration-count="100000" manifest:salt="AA=="/>'
+        "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        zf.writestr("content.xml", random.Random(68).randbytes(7760))
+        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _xlsb(path: Path) -> Path:
+    """The parts of an Excel binary workbook (.xlsb): a package whose parts are BIFF12."""
+    parts = {
+        "[Content_Types].xml": f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{_CT}">'
+        '<Override PartName="/xl/workbook.bin" ContentType="application/vnd.ms-excel.'
+        'sheet.binary.macroEnabled.main"/></Types>'.encode(),
+        "xl/workbook.bin": b"\x83\x01\x00" + bytes(64),
+        "xl/worksheets/sheet1.bin": b"\x81\x01\x00" + bytes(64),
+    }
+    return _write_zip(path, parts)
+
+
+def _biff(record: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", record, len(data)) + data
+
+
+def _xls_encrypted() -> bytes:
+    """An Excel 97-2003 workbook saved with a password: its globals start with BOF, then
+    FILEPASS (RC4 encryption header)."""
+    bof = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    filepass = _biff(0x002F, struct.pack("<HHH", 1, 1, 1) + bytes(48))
+    return _cfb({"Workbook": bof + filepass + _biff(0x000A)})
+
+
+def _xls_blank_cells(rows: int = 8_000) -> bytes:
+    """An Excel 97-2003 workbook whose sheet has rows of 256 formatted blank cells (one
+    MULBLANK record each): 2 million cells that xlrd materialises, in a 4 MB file."""
+    name = "Feuil1".encode("latin-1")
+    font = _biff(
+        0x0031,
+        struct.pack("<HHHHHBBBBBB", 200, 0, 0x7FFF, 400, 0, 0, 0, 0, 0, 5, 1)
+        + "Arial".encode("utf-16-le"),
+    )
+    xf = _biff(0x00E0, struct.pack("<HHHBBBBIIH", 0, 0, 0xFFF5, 0x20, 0, 0, 0, 0, 0, 0x20C0))
+    bof = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 6))
+    head = bof + font * 5 + xf * 16
+    sheet_name = struct.pack("<BB", len(name), 0) + name
+    offset = len(head) + 4 + 6 + len(sheet_name) + 4
+    globals_ = head + _biff(0x0085, struct.pack("<IBB", offset, 0, 0) + sheet_name)
+    globals_ += _biff(0x000A)
+    blanks = struct.pack("<H", 15) * 256 + struct.pack("<H", 255)
+    sheet = _biff(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 6))
+    sheet += _biff(0x0200, struct.pack("<IIHHH", 0, rows, 0, 256, 0))
+    sheet += b"".join(_biff(0x00BE, struct.pack("<HH", r, 0) + blanks) for r in range(rows))
+    return _cfb({"Workbook": globals_ + sheet + _biff(0x000A)})
+
+
+def _word_document() -> bytes:
+    """A Word 97-2003 document (.doc) renamed .xls: an OLE2 file without a workbook."""
+    return _cfb({"WordDocument": b"\xec\xa5\xc1\x00" + bytes(1000)})
+
+
+def _xlsx_broken(good: Path, path: Path, part: str, old: str, new: str) -> Path:
+    """The good workbook with one text replaced in one part."""
+    with zipfile.ZipFile(good) as zf:
+        text = zf.read(part).decode()
+    assert old in text, (part, old)
+    return _rewrite(good, path, {part: text.replace(old, new, 1).encode()})
+
+
+def _ods_formulas_other_sheets(path: Path) -> Path:
+    """The .ods twin of ``_formulas_other_sheets``: OpenFormula references to another
+    table (``[Données.C5]``, ``[$'Données'.C6]``), a chain, and a missing table."""
+    rows = _table_rows()
+    rows[5] = [None, None, "Nombre de naissances vivantes", ("f", "of:=[Données.C4]"), 7500]
+    rows[6] = [
+        None,
+        None,
+        "Part des femmes enceintes ayant bénéficié d'un EPP",
+        ("f", "of:=[Données.C5]/[Données.C4]"),
+        ("f", "of:=[$'Données'.C6]"),
+        ("f", "of:=[.D6]+[Feuil9.A1]"),
+    ]
+    data = [[], [], [], [None, "Naissances", 7688], [None, "EPP", 278]]
+    data.append([None, None, ("f", "of:=[.C5]/[.C4]")])
+    table = "".join(
+        "<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>"
+        for row in data
+    )
+    return _ods(
+        path, rows=rows, extra_tables=f'<table:table table:name="Données">{table}</table:table>'
+    )
 
 
 def _ods_nested(path: Path) -> Path:
@@ -764,6 +930,57 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
         extra_rows='<table:table-row table:number-rows-repeated="beaucoup"/>',
     )
     files["cent_mille_lignes"] = _hundred_thousand_rows(folder / "68-cent-mille-lignes.xlsx")
+    # errors: what openpyxl meets in a damaged package (IndexError, TypeError, ValueError)
+    files["style_inexistant"] = _xlsx_broken(
+        good,
+        folder / "68-style-inexistant.xlsx",
+        "xl/worksheets/sheet1.xml",
+        '<c r="A1"',
+        '<c r="A1" s="99"',
+    )
+    files["format_sans_code"] = _xlsx_broken(
+        good,
+        folder / "68-format-sans-code.xlsx",
+        "xl/styles.xml",
+        "<cellXfs",
+        '<numFmts count="1"><numFmt numFmtId="200"/></numFmts><cellXfs',
+    )
+    files["lien_sans_cible"] = _xlsx_broken(
+        good,
+        folder / "68-lien-sans-cible.xlsx",
+        "xl/worksheets/sheet1.xml",
+        "</sheetData>",
+        "</sheetData><hyperlinks><hyperlink/></hyperlinks>",
+    )
+    files["proprietes_illisibles"] = _rewrite(
+        good, folder / "68-proprietes.xlsx",
+        {"docProps/core.xml": b'<?xml version="1.0"?><cp:coreProperties xmlns:cp="http://'
+         b'schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dcterms="'
+         b'http://purl.org/dc/terms/"><dcterms:created>hier</dcterms:created>'
+         b"</cp:coreProperties>"},
+    )  # fmt: skip
+    # errors: other formats and protections
+    files["ods_chiffre"] = _ods_encrypted(folder / "68-chiffre.ods")
+    files["xlsb"] = _xlsb(folder / "68-binaire.xlsb")
+    files["xlsb_renomme"] = _xlsb(folder / "68-binaire.xlsx")
+    put("xls_chiffre", "68-protege.xls", _xls_encrypted())
+    put("doc_renomme", "68-courrier.xls", _word_document())
+    put("xls_cellules_vides", "68-cellules-vides.xls", _xls_blank_cells())
+    # ".xls" files that web applications export: an HTML table, Excel 2003 XML, CSV
+    put(
+        "xls_html",
+        "68-export.xls",
+        b'<html xmlns:x="urn:schemas-microsoft-com:office:excel"><body><table><tr><td>'
+        b"Nombre d'EPP</td><td>278</td></tr></table></body></html>",
+    )
+    put(
+        "xls_xml_2003",
+        "68-export-xml.xls",
+        b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?><Workbook xmlns="urn:'
+        b'schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Tableau de bord"/>'
+        b"</Workbook>",
+    )
+    put("xls_csv", "68-export-csv.xls", b"Indicateur;2019\nEntretiens pr\xc3\xa9nataux;278\n")
     # errors: layout and collectivité
     files["sans_tableau_de_bord"] = _other_sheets_only(folder / "68-sans-tableau.xlsx")
     files["sans_colonne_annee"] = _dashboard(folder / "68-sans-annee.xlsx", edit=_no_years)
@@ -772,6 +989,9 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     # accepted, with the right behaviour
     files["formules_sans_valeur"] = _dashboard(folder / "68-formules.xlsx", edit=_formulas)
+    files["formules_autres_feuilles"] = _dashboard(
+        folder / "68-formules-feuilles.xlsx", edit=_formulas_other_sheets
+    )
     files["liens_externes"] = _external_links(folder / "68-liens-externes.xlsx")
     files["macros_xlsm"] = _xlsm(folder / "68-macros.xlsm", good)
     files["caches"] = _dashboard(folder / "68-caches.xlsx", edit=_hidden)
@@ -783,6 +1003,14 @@ def build_corpus(folder: str | Path) -> dict[str, Path]:
     )
     files["feuille_traversee"] = _dashboard(folder / "68-feuille.xlsx", sheet="..%2F..%2Fetc")
     files["ods_bon"] = _ods(folder / "68-haut-rhin.ods")
+    files["ods_formules_autres_feuilles"] = _ods_formulas_other_sheets(
+        folder / "68-formules-feuilles.ods"
+    )
+    files["ods_macros_basic"] = _ods_basic_library(folder / "68-macros-basic.ods")
+    files["doctype_sans_entite"] = _write_zip(
+        folder / "68-doctype.xlsx",
+        _xlsx_parts(_sheet_xml(_table_rows(), doctype="<!DOCTYPE worksheet>")),
+    )
     files["texte_geant"] = _huge_texts(folder / "68-texte-geant.xlsx")
     return files
 

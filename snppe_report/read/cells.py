@@ -18,6 +18,8 @@ LIMITS = {
     "inflated_bytes": 200 * 1024**2,  # sum of the archive's declared member sizes
     "ratio": 200,  # max compression ratio of a large member
     "xml_part_bytes": 20 * 1024**2,  # one XML part, inflated
+    "xls_bytes": 8 * 1024**2,  # an Excel 97-2003 file (a dashboard is ~40 kB): xlrd
+    # parses a whole sheet, blank formatted cells included, before any count is known
     "sheet_rows": 20_000,  # rows with content in one sheet
     "cells": 100_000,  # cells (and shared strings) in the whole workbook
     "merged_cells": 1_000_000,  # cells covered by merged ranges, in the whole workbook
@@ -106,7 +108,7 @@ class Workbook:
     sha256: str
     sheets: list[Sheet]
     properties: dict[str, str]
-    kind: str  # "xlsx" | "ods"
+    kind: str  # "xlsx" (also .xlsm, .xltx, .xltm) | "ods" (also .ots) | "fods" | "xls"
 
     def property_texts(self) -> list[str]:
         return [v for v in self.properties.values() if v]

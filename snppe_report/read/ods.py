@@ -58,7 +58,20 @@ def read_ods(archive: zipfile.ZipFile, path: Path, max_rows: int, max_cells: int
     shared = _style_state(archive, "styles.xml") if "styles.xml" in names else _StyleState()
     with archive.open("content.xml") as fh:
         sheets = _read_content(fh, path, (max_rows, max_cells), shared)
-    props = _meta(archive) if "meta.xml" in names else {}
+    props = {}
+    if "meta.xml" in names:
+        with archive.open("meta.xml") as fh:
+            props = _meta(fh)
+    return sheets, props
+
+
+def read_fods(fh, path: Path, max_rows: int, max_cells: int):
+    """Read every sheet of a flat OpenDocument spreadsheet (``.fods``): one XML document
+    holding the meta data, the styles and the content, in that order. Returns
+    ``(sheets, properties)``; same limits as :func:`read_ods`."""
+    props = _meta(fh)
+    fh.seek(0)
+    sheets = _read_content(fh, path, (max_rows, max_cells), _StyleState())
     return sheets, props
 
 
@@ -66,7 +79,10 @@ def _style_state(archive, part) -> _StyleState:
     """The cell styles and percentage data styles of a styles part."""
     state = _StyleState()
     with archive.open(part) as fh:
-        for _, el in iterparse(fh, events=("start",), forbid_dtd=True):
+        for _, el in iterparse(
+            fh,
+            events=("start",),
+        ):
             state.feed(el)
     return state
 
@@ -147,7 +163,10 @@ def _read_content(fh, path: Path, limits: tuple[int, int], shared: _StyleState) 
     row_idx = 0
     done_cells = 0  # cells of the sheets already read
     in_styles = True
-    for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
+    for event, el in iterparse(
+        fh,
+        events=("start", "end"),
+    ):
         tag = el.tag
         if in_styles and event == "start":
             if tag == _q("office", "body"):
@@ -354,7 +373,9 @@ def _inline(node, depth: int = 0) -> str:
     return "".join(parts)
 
 
-def _meta(archive) -> dict[str, str]:
+def _meta(fh) -> dict[str, str]:
+    """The document properties of a meta part (or of a flat document, read up to its
+    body)."""
     wanted = {
         _q("dc", "title"): "title",
         _q("dc", "subject"): "subject",
@@ -363,9 +384,11 @@ def _meta(archive) -> dict[str, str]:
         _q("dc", "creator"): "creator",
     }
     props: dict[str, str] = {}
-    with archive.open("meta.xml") as fh:
-        for _, el in iterparse(fh, forbid_dtd=True):
-            key = wanted.get(el.tag)
-            if key and el.text:
-                props[key] = (props.get(key, "") + " " + el.text).strip()
+    body = _q("office", "body")
+    for event, el in iterparse(fh, events=("start", "end")):
+        if el.tag == body:
+            break
+        key = wanted.get(el.tag)
+        if event == "end" and key and el.text:
+            props[key] = cap_text((props.get(key, "") + " " + el.text).strip())
     return props

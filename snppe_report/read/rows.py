@@ -26,12 +26,13 @@ A record is a tuple in the order of ``table.COLUMNS`` then ``table.INTERNAL``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from snppe_report.read import values
 from snppe_report.read.catalogue import indicator_id
 from snppe_report.read.cells import Cell, Sheet, column_letter
 from snppe_report.read.findings import Finding
-from snppe_report.read.formula import evaluate_formula
+from snppe_report.read.formula import compute_formula
 from snppe_report.read.layout import Layout
 from snppe_report.text import normalize
 
@@ -72,9 +73,10 @@ def _stacked(labels: list[str], cells: list[Cell]) -> bool:
 class RowReader:
     """Walks the dashboard rows and emits tidy records."""
 
-    def __init__(self, layout: Layout, code: str) -> None:
+    def __init__(self, layout: Layout, code: str, sheets: Sequence[Sheet] = ()) -> None:
         self.layout = layout
         self.sheet: Sheet = layout.sheet
+        self.sheets = sheets  # the workbook's: formulas may refer to other sheets
         self.code = code
         self.findings: list[Finding] = []
         self.engagement = ""
@@ -291,14 +293,15 @@ class RowReader:
         )
 
     def _formula(self, cell: Cell, source: str, label: str):
-        result = evaluate_formula(cell.formula, self.sheet)
-        if result is None:
+        result = compute_formula(cell.formula, self.sheet, self.sheets, (cell.row, cell.col))
+        if result.value is None:
             self.findings.append(
                 Finding(
                     "formule_sans_valeur",
                     "avertissement",
-                    f"formule {cell.formula} sans valeur calculée et trop complexe pour être "
-                    "recalculée : ouvrez et enregistrez le classeur dans Excel ou LibreOffice.",
+                    f"formule {cell.formula} sans valeur calculée dans le fichier, et non "
+                    f"recalculée : {result.reason}. Ouvrez et enregistrez le classeur dans "
+                    "Excel ou LibreOffice, puis relancez.",
                     source,
                     label,
                 )
@@ -313,7 +316,7 @@ class RowReader:
                 label,
             )
         )
-        parsed = values.parse_value(result, cell.number_format)
+        parsed = values.parse_value(result.value, cell.number_format)
         note = "valeur recalculée (formule sans valeur en cache)"
         return cell.formula, values.ParsedValue(parsed.valeur, parsed.unite, parsed.statut, note)
 

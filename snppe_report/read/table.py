@@ -101,7 +101,7 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     titles = _title_texts(workbook, layout)
     names = [lay.sheet.name for lay in parts]
     collectivite, origine = resolve(departement, titles, workbook.path.name, names)
-    records, findings, read = _read_parts(parts, layout, collectivite.code)
+    records, findings, read = _read_parts(parts, layout, collectivite.code, workbook.sheets)
     if not records:
         raise LayoutError(
             "le tableau de bord ne contient aucune valeur ni cible : seuls les libellés sont "
@@ -134,7 +134,9 @@ def extract_workbook(workbook: Workbook, departement: str | None = None) -> Extr
     )
 
 
-def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Finding], list]:
+def _read_parts(
+    parts, main: Layout, code: str, sheets: list[Sheet]
+) -> tuple[list[tuple], list[Finding], list]:
     """Read the sheets of a dashboard split over several sheets.
 
     The main sheet is read first and always kept. Another part whose indicators
@@ -146,7 +148,7 @@ def _read_parts(parts, main: Layout, code: str) -> tuple[list[tuple], list[Findi
     aside: list[Finding] = []
     labels: set[str] = set()
     for index, lay in sorted(enumerate(parts), key=lambda item: item[1] is not main):
-        reader = RowReader(lay, code)
+        reader = RowReader(lay, code, sheets)
         if len(parts) > 1:
             reader.engagement = " ".join(lay.sheet.name.split())
         rows = reader.read()

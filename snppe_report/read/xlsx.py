@@ -25,6 +25,7 @@ from defusedxml.ElementTree import iterparse
 from snppe_report.exceptions import UnreadableWorkbookError, UnsafeWorkbookError
 from snppe_report.read import cells
 from snppe_report.read.cells import Cell, Sheet, cap_text, is_grey_rgb
+from snppe_report.read.damage import log_detail, openpyxl_cause
 
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -36,14 +37,17 @@ class _StrictFormat(Exception):
     """The workbook is saved as Strict Open XML."""
 
 
-def read_xlsx(archive: zipfile.ZipFile, path: Path) -> tuple[list[Sheet], dict[str, str]]:
-    """The sheets and document properties of an xlsx/xlsm workbook.
+def read_xlsx(
+    archive: zipfile.ZipFile, path: Path, data: bytes
+) -> tuple[list[Sheet], dict[str, str]]:
+    """The sheets and document properties of an xlsx/xlsm workbook (or template).
 
-    ``archive`` is the already checked archive (see ``workbook._open_archive``): it is
-    scanned first, then openpyxl reads ``path``.
+    ``archive`` is the already checked archive of ``data`` (see
+    ``archive.open_archive``): it is scanned first, then openpyxl reads the same bytes
+    (``path`` names the file in messages).
     """
     formulas = _scan_xlsx(archive, path)
-    return _read_xlsx(path, formulas)
+    return _read_xlsx(data, path, formulas)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -54,14 +58,18 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     rels = {}
     if "xl/_rels/workbook.xml.rels" in names:
         with archive.open("xl/_rels/workbook.xml.rels") as fh:
-            for _, el in iterparse(fh, forbid_dtd=True):
+            for _, el in iterparse(
+                fh,
+            ):
                 if el.tag.endswith("Relationship"):
                     target = el.get("Target", "")
                     target = target.lstrip("/") if target.startswith("/") else "xl/" + target
                     rels[el.get("Id")] = target
     parts = {}
     with archive.open("xl/workbook.xml") as fh:
-        for _, el in iterparse(fh, forbid_dtd=True):
+        for _, el in iterparse(
+            fh,
+        ):
             if el.tag == _STRICT_NS + "workbook":
                 raise _StrictFormat
             if el.tag == _MAIN_NS + "sheet":
@@ -113,13 +121,17 @@ def _scan_shared_strings(archive: zipfile.ZipFile, path: Path) -> None:
         return
     parts = []
     with archive.open("[Content_Types].xml") as fh:
-        for _, el in iterparse(fh, forbid_dtd=True):
+        for _, el in iterparse(
+            fh,
+        ):
             if el.tag == _CT_NS + "Override" and "sharedStrings" in el.get("ContentType", ""):
                 parts.append(el.get("PartName", "").lstrip("/"))
     for part in (p for p in parts if p in names):
         count = 0
         with archive.open(part) as fh:
-            for _, el in iterparse(fh, forbid_dtd=True):
+            for _, el in iterparse(
+                fh,
+            ):
                 if el.tag == _MAIN_NS + "si":
                     count += 1
                     el.clear()
@@ -132,7 +144,10 @@ def _scan_sheet(archive, part, name, path, budget) -> dict[tuple[int, int], str]
     missing: dict[tuple[int, int], str] = {}
     formula = value = ref = None
     with archive.open(part) as fh:
-        for event, el in iterparse(fh, events=("start", "end"), forbid_dtd=True):
+        for event, el in iterparse(
+            fh,
+            events=("start", "end"),
+        ):
             tag = el.tag
             if event == "start":
                 if tag == _MAIN_NS + "c":
@@ -187,7 +202,8 @@ def _parse_ref(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
-def _read_xlsx(path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]:
+def _read_xlsx(data: bytes, path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]:
+    import io
     import warnings
 
     import openpyxl
@@ -195,22 +211,25 @@ def _read_xlsx(path: Path, formulas: dict) -> tuple[list[Sheet], dict[str, str]]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns on extensions, data validation...
-            wb = openpyxl.load_workbook(path, data_only=True, keep_vba=False, keep_links=False)
-    except DefusedXmlException:
+            wb = openpyxl.load_workbook(
+                io.BytesIO(data), data_only=True, keep_vba=False, keep_links=False
+            )
+            sheets = [_xlsx_sheet(ws, formulas.get(ws.title, {})) for ws in wb.worksheets]
+            props = wb.properties
+            properties = {
+                k: cap_text(str(getattr(props, k) or ""))
+                for k in ("title", "subject", "keywords", "description", "creator", "category")
+            }
+            wb.close()
+    except (DefusedXmlException, UnsafeWorkbookError, UnreadableWorkbookError):
         raise
-    except Exception as exc:  # openpyxl raises many types on broken parts
+    except Exception as exc:  # openpyxl raises many types on broken parts (not a bug here)
+        log_detail(path, exc)
         raise UnreadableWorkbookError(
-            f"classeur Excel illisible ({type(exc).__name__} : {exc}).", file=path
+            f"classeur Excel endommagé : {openpyxl_cause(exc)}. Ouvrez-le dans Excel ou "
+            "LibreOffice et enregistrez-le à nouveau au format .xlsx, puis relancez.",
+            file=path,
         ) from exc
-    sheets = []
-    for ws in wb.worksheets:
-        sheets.append(_xlsx_sheet(ws, formulas.get(ws.title, {})))
-    props = wb.properties
-    properties = {
-        k: str(getattr(props, k) or "")
-        for k in ("title", "subject", "keywords", "description", "creator", "category")
-    }
-    wb.close()
     return sheets, properties
 
 

@@ -58,7 +58,25 @@ ERRORS = {
     "zip_tronque": ("UnreadableWorkbookError", "tronqué", None, None),
     "zip_sans_classeur": ("UnreadableWorkbookError", "workbook.xml absent", None, None),
     "chiffre": ("UnreadableWorkbookError", "protégé par un mot de passe", None, None),
-    "xls_ancien": ("UnreadableWorkbookError", "Excel 97-2003 (.xls)", None, None),
+    "xls_ancien": ("UnreadableWorkbookError", "Excel 97-2003 (.xls) endommagé", None, None),
+    "xls_chiffre": ("UnreadableWorkbookError", "protégé par un mot de passe", None, None),
+    "doc_renomme": ("UnreadableWorkbookError", "n'est pas un classeur Excel", None, None),
+    "xls_cellules_vides": ("LayoutError", "aucune feuille ne contient", None, None),
+    "xls_html": ("UnreadableWorkbookError", ".xls est une page HTML", None, None),
+    "xls_xml_2003": ("UnreadableWorkbookError", "« Feuille de calcul XML 2003 »", None, None),
+    "xls_csv": ("UnreadableWorkbookError", ".xls est un fichier texte (CSV ?)", None, None),
+    "ods_chiffre": ("UnreadableWorkbookError", "classeur LibreOffice chiffré", None, None),
+    "xlsb": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
+    "xlsb_renomme": ("UnreadableWorkbookError", "« Classeur binaire Excel » (.xlsb)", None, None),
+    "style_inexistant": ("UnreadableWorkbookError", "style ou un texte partagé", None, None),
+    "format_sans_code": ("UnreadableWorkbookError", "la mise en forme « styles.xml »", None, None),
+    "lien_sans_cible": (
+        "UnreadableWorkbookError",
+        "incomplet ou inattendu dans une feuille",
+        None,
+        None,
+    ),
+    "proprietes_illisibles": ("UnreadableWorkbookError", "propriétés du document", None, None),
     "xml_casse": ("UnreadableWorkbookError", "XML illisible", None, None),
     "ods_repetition_invalide": ("UnreadableWorkbookError", "XML illisible", None, None),
     "bombe_zip_tailles_fausses": ("UnreadableWorkbookError", "archive corrompue", None, None),
@@ -81,6 +99,7 @@ ERRORS = {
 }
 #: the inputs that would cost time or memory if a defence were missing
 HEAVY = (
+    "xls_cellules_vides",
     "bombe_zip",
     "bombe_zip_tailles_fausses",
     "entites_chaines",
@@ -99,6 +118,8 @@ ACCEPTED = (
     "bon",
     "ods_bon",
     "formules_sans_valeur",
+    "formules_autres_feuilles",
+    "ods_formules_autres_feuilles",
     "liens_externes",
     "macros_xlsm",
     "caches",
@@ -109,6 +130,8 @@ ACCEPTED = (
     "feuille_traversee",
     "ods_imbrication",
     "texte_geant",
+    "ods_macros_basic",
+    "doctype_sans_entite",
 )
 LIGHT_ERRORS = [name for name in ERRORS if name not in HEAVY]
 
@@ -182,6 +205,32 @@ def test_extract_raises_the_precise_error(corpus, name):
     assert fragment in str(err)
     assert Path(err.file).name == corpus[name].name
     assert (err.sheet, err.cell) == (sheet, cell)
+
+
+#: what an exception's text looks like (English library messages, Python names)
+PYTHON_TEXT = re.compile(
+    r"Error\b|Exception|Traceback|positional argument|list index|NoneType|<class|object has"
+    r"|invalid literal|Errno|\bBad\b|\bline \d|\bcolumn \d|no item named|should be"
+)
+
+
+@pytest.mark.parametrize("name", LIGHT_ERRORS)
+def test_no_refusal_shows_a_python_exception(corpus, name):
+    """Each refusal is a French cause; the technical detail is in the log (``snppe -v``)."""
+    with pytest.raises(SnppeError) as info:
+        extract(corpus[name])
+    assert not PYTHON_TEXT.search(str(info.value)), str(info.value)
+
+
+@pytest.mark.parametrize("verbose", [["--verbose"], []])
+def test_verbose_alone_shows_the_technical_detail(corpus, verbose):
+    command = [sys.executable, "-m", "snppe_report.cli", *verbose, "extract"]
+    done = subprocess.run(
+        [*command, str(corpus["style_inexistant"])], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2 and "classeur Excel endommagé" in done.stderr
+    assert ("IndexError" in done.stderr) is bool(verbose)
+    assert "Traceback" not in done.stderr
 
 
 # -- errors: the CLI -----------------------------------------------------------------------
@@ -345,6 +394,21 @@ def test_formulas_without_cached_value_are_computed_or_reported(corpus, capsys):
     assert main(["check", str(corpus["formules_sans_valeur"])]) == 0
     out = capsys.readouterr().out
     assert "Tableau de bord!F6" in out and "formule_sans_valeur" in out
+
+
+@pytest.mark.parametrize("name", ["formules_autres_feuilles", "ods_formules_autres_feuilles"])
+def test_formulas_into_other_sheets_and_chains_are_computed(corpus, capsys, name):
+    assert main(["extract", str(corpus[name])]) == 0
+    frame = read_csv(capsys)
+    assert by_source(frame, "D6")["valeur"] == 7688  # =Données!C4
+    assert by_source(frame, "D7")["valeur"] == pytest.approx(278 / 7688)
+    chained = by_source(frame, "E7")  # ='Données'!C6, where C6 is =C5/C4
+    assert chained["valeur"] == pytest.approx(278 / 7688) and "recalculée" in chained["note"]
+    missing = by_source(frame, "F6" if name.startswith("formules") else "F7")
+    assert pd.isna(missing["valeur"]) and "Feuil9" in missing["brut"]
+    assert main(["check", str(corpus[name])]) == 0
+    out = capsys.readouterr().out
+    assert "Tableau de bord!F" in out and "la feuille « Feuil9 » n'existe pas" in out
 
 
 def test_external_links_use_cached_values_and_never_follow_the_link(corpus, capsys):

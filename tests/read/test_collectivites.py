@@ -389,3 +389,61 @@ def test_a_sheet_name_comes_after_the_titles_and_before_the_file_name():
     assert coll.code == "32"  # a title wins
     coll, _ = detect_collectivite([], "33-gironde.xlsx", sheet_names=["Tableau de bord"])
     assert coll.code == "33"  # a sheet naming nobody leaves the file name its say
+
+
+# --------------------------------------------------------------------------- other bodies
+
+
+@pytest.mark.parametrize(
+    ("texts", "filename", "code"),
+    [
+        # a region or a body named after a territory is not a collectivité
+        (["Métropole de Lyon", "ARS Auvergne-Rhône-Alpes"], None, "69M"),
+        (["TDB SNPPE 2023 — Métropole de Lyon — ARS Auvergne-Rhône-Alpes"], None, "69M"),
+        (["Agence régionale de santé Auvergne-Rhône-Alpes", "Département du Rhône"], None, "69"),
+        (["Préfecture de la région Auvergne-Rhône-Alpes", "Métropole de Lyon"], None, "69M"),
+        (["Préfecture du Rhône", "Métropole de Lyon"], None, "69M"),
+        (["Région Pays de la Loire — Département de la Sarthe"], None, "72"),
+        (["Centre-Val de Loire", "Conseil départemental du Loiret"], None, "45"),
+        (["ARS de Corse", "Département de la Corse-du-Sud"], None, "2A"),
+        (["ARS Grand Est", "Collectivité européenne d'Alsace"], None, "6AE"),
+        (["Hauts-de-France", "Département du Nord"], None, "59"),
+        (["Nord-Pas-de-Calais", "Département du Pas-de-Calais"], None, "62"),
+        (["CAF du Haut-Rhin", "Département du Bas-Rhin"], None, "67"),
+        (["Tribunal judiciaire de Mulhouse, ARS Grand Est"], "68-tdb.xlsx", "68"),
+        # the body masks only its own name: the collectivité next to it still counts
+        (["ARS Auvergne-Rhône-Alpes — Département du Rhône (69)"], None, "69"),
+        (["Département du Rhône, région Auvergne-Rhône-Alpes"], None, "69"),
+        # a département's name inside no body is still read
+        (["Loire (42)"], None, "42"),
+        (["Tableau de bord — Rhône"], None, "69"),
+    ],
+)
+def test_regions_and_other_bodies_are_not_collectivites(texts, filename, code):
+    found, _ = detect_collectivite(texts, filename)
+    assert found.code == code
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["ARS Auvergne-Rhône-Alpes"],
+        ["Agence régionale de santé Pays de la Loire"],
+        ["Préfecture de la région Provence-Alpes-Côte d'Azur"],
+        ["Préfète de la région Centre-Val de Loire"],
+        ["Région Auvergne-Rhône-Alpes"],
+        ["DREETS Rhône-Alpes"],
+        ["ARS Martinique"],
+    ],
+)
+def test_a_title_naming_only_bodies_names_no_collectivite(texts):
+    with pytest.raises(CollectiviteError) as info:
+        detect_collectivite(texts, "tdb-2023.xlsx")
+    assert "n'a pas pu être déterminée" in str(info.value)
+
+
+def test_collectivites_module_is_the_public_face():
+    from snppe_report.read import collectivite_detection, collectivite_table, collectivites
+
+    assert collectivites.resolve is collectivite_detection.resolve
+    assert collectivites.get_collectivite is collectivite_table.get_collectivite

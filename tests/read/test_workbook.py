@@ -1,4 +1,6 @@
+import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -214,3 +216,133 @@ def test_strict_open_xml_is_refused_with_what_to_do(tmp_path, xlsx):
         read_workbook(strict)
     assert "Open XML Strict" in str(err.value) and "68-strict.xlsx" in str(err.value)
     assert err.value.exit_code == 2
+
+
+# --------------------------------------------------------------------------- formats
+
+LIBREOFFICE = Path(__file__).resolve().parents[1] / "fixtures" / "libreoffice"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "kind"),
+    [(".xls", "xls"), (".xltx", "xlsx"), (".fods", "fods"), (".ods", "ods"), (".xlsx", "xlsx")],
+)
+def test_formats_read_from_libreoffice_fixtures(suffix, kind):
+    book = read_workbook(LIBREOFFICE / f"68-haut-rhin-tdb-snppe-2023-libreoffice{suffix}")
+    assert book.kind == kind
+    assert book.sheets[0].name == "Tableau de bord"
+    assert book.properties["title"] == "Tableau de bord SNPPE 2023"
+
+
+def test_basic_macro_library_is_accepted_and_never_run(tmp_path):
+    """LibreOffice writes a DOCTYPE (no entity) in each part of a Basic library."""
+    path = LIBREOFFICE / "68-haut-rhin-tdb-snppe-2023-libreoffice-macro.ods"
+    with zipfile.ZipFile(path) as zf:
+        assert b"<!DOCTYPE" in zf.read("Basic/Standard/Module1.xml")
+    assert read_workbook(path).sheets[0].name == "Tableau de bord"
+
+
+def test_encrypted_ods_is_named_as_such():
+    with pytest.raises(UnreadableWorkbookError, match="classeur LibreOffice chiffré"):
+        read_workbook(LIBREOFFICE / "68-haut-rhin-tdb-snppe-2023-libreoffice-chiffre.ods")
+
+
+@pytest.mark.parametrize(
+    ("doctype", "accepted"),
+    [
+        ("<!DOCTYPE office:document-content>", True),
+        ('<!DOCTYPE x PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "x.dtd">', True),
+        ('<!DOCTYPE x SYSTEM "file:///etc/passwd">', True),  # an external DTD is never read
+        ("<!DOCTYPE x [<!ELEMENT x ANY>]>", True),
+        ('<!DOCTYPE x [<!ENTITY e "e">]>', False),
+        ('<!DOCTYPE x [<!ENTITY % p SYSTEM "http://exemple.invalid/p"> %p;]>', False),
+        ('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', False),
+    ],
+)
+def test_doctype_accepted_entities_refused(tmp_path, doctype, accepted):
+    good = LIBREOFFICE / "68-haut-rhin-tdb-snppe-2023-libreoffice.ods"
+    path = tmp_path / "68-doctype.ods"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "content.xml":
+                head, sep, rest = data.partition(b"?>")
+                data = head + sep + doctype.encode() + rest
+            dst.writestr(item, data)
+    if accepted:
+        assert read_workbook(path).sheets[0].name == "Tableau de bord"
+    else:
+        with pytest.raises(UnsafeWorkbookError, match="déclaration d'entités"):
+            read_workbook(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("tdb.xlsb", "(.xlsb) non pris en charge"),
+        ("tdb.numbers", "Apple Numbers"),
+        ("tdb.csv", "« .csv » non pris en charge"),
+    ],
+)
+def test_refused_formats_say_what_to_do(tmp_path, name, fragment):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04" + bytes(100))
+    with pytest.raises(UnreadableWorkbookError, match=re.escape(fragment)) as info:
+        read_workbook(path)
+    assert "relancez" in str(info.value) or ".xlsx" in str(info.value)
+
+
+def test_spreadsheet_suffixes_cover_read_and_refused_formats():
+    from snppe_report.read.workbook import REFUSED, SPREADSHEET_SUFFIXES, SUFFIXES
+
+    assert {".xls", ".xlsx", ".xlsm", ".xltx", ".ods", ".fods"} <= set(SUFFIXES)
+    assert {".xlsb"} <= set(REFUSED)
+    assert SPREADSHEET_SUFFIXES == set(SUFFIXES) | set(REFUSED)
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (PermissionError(13, "Permission denied"), "droits insuffisants"),
+        (OSError(5, "Input/output error"), "erreur d'entrée-sortie du disque"),
+        (OSError(36, "File name too long"), "erreur du système de fichiers"),
+    ],
+)
+def test_unreadable_file_gives_a_french_cause(tmp_path, monkeypatch, error, cause):
+    path = tmp_path / "68-tdb.xlsx"
+    path.write_bytes(b"PK")
+
+    def refuse(self):
+        raise error
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(UnreadableWorkbookError) as info:
+        read_workbook(path)
+    assert str(info.value).endswith(f"lecture impossible ({cause}).")
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "kind"),
+    [
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xlsx", "68-tdb.xls", "xlsx"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.ods", "68-tdb.xlsx", "ods"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xlsx", "68-tdb.ods", "xlsx"),
+        ("68-haut-rhin-tdb-snppe-2023-libreoffice.xls", "68-tdb.ods", "xls"),
+    ],
+)
+def test_content_decides_over_a_wrong_suffix(tmp_path, source, name, kind):
+    path = tmp_path / name
+    path.write_bytes((LIBREOFFICE / source).read_bytes())
+    book = read_workbook(path)
+    assert book.kind == kind and book.sheets[0].name == "Tableau de bord"
+
+
+def test_xml_nested_too_deep_is_refused(monkeypatch, tmp_path):
+    from snppe_report.read import ods
+
+    def deep(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(ods, "read_ods", deep)
+    with pytest.raises(UnsafeWorkbookError, match="imbriqué trop profondément"):
+        read_workbook(LIBREOFFICE / "68-haut-rhin-tdb-snppe-2023-libreoffice.ods")
