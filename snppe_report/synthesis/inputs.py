@@ -24,6 +24,7 @@ __all__ = ["STATUS_COLUMNS", "indicator_statuses", "load_consolidated", "load_ma
 
 #: What :func:`indicator_statuses` returns (a subset of ``indicator_table``'s columns).
 STATUS_COLUMNS = ["departement", "indicateur_id", "statut"]
+_LABELS = ("engagement", "objectif", "mesure", "indicateur", "note", "source")
 
 
 def load_consolidated(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -110,6 +111,8 @@ def indicator_statuses(
 
     keep = {str(c) for c in codes}
     mine = rows[rows["indicateur_id"].isin(set(ids)) & rows["departement"].astype(str).isin(keep)]
+    labels = {c: "" for c in _LABELS if c not in mine.columns}
+    mine = mine.assign(**labels) if labels else mine
     frames = []
     for code, group in mine.groupby("departement", sort=False):
         year = annee if annee is not None else int(group["annee"].max())
