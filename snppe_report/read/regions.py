@@ -17,6 +17,7 @@ from importlib import resources
 
 from snppe_report.exceptions import CollectiviteError
 from snppe_report.read.collectivites import get_collectivite
+from snppe_report.text import normalize
 
 __all__ = ["Region", "region_of", "regions"]
 
@@ -39,9 +40,13 @@ def _by_departement() -> dict[str, Region]:
     }
 
 
+@cache
 def regions() -> tuple[Region, ...]:
-    """The 18 regions, in the order of the reference table (mainland, then overseas)."""
-    return tuple(dict.fromkeys(_by_departement().values()))
+    """The 18 regions: mainland ones in alphabetical order, then the overseas ones."""
+    found = dict.fromkeys(_by_departement().values())
+    overseas = {r for d, r in _by_departement().items() if len(d) == 3}
+    mainland = sorted((r for r in found if r not in overseas), key=lambda r: normalize(r.nom))
+    return (*mainland, *(r for r in found if r in overseas))
 
 
 def region_of(code: str) -> Region | None:

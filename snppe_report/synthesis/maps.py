@@ -2,7 +2,8 @@
 
 Drawn from the départements' real outlines (:mod:`snppe_report.synthesis.geometry`),
 each filled with the colour of its value's class (:mod:`snppe_report.synthesis.classes`)
-and holding a ``<title>`` (its name, code and value: a tooltip in a browser). Paris and
+and holding a ``<title>`` (its name from the reference table, code and value: a tooltip
+in a browser). Paris and
 its inner ring are repeated enlarged in an inset, the overseas départements are square
 insets named below them. The legend is not inside the SVG: the HTML and Typst renderers
 draw it from :func:`snppe_report.synthesis.classes.legend`, readable at any width.
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from snppe_report.read.collectivites import departements
 from snppe_report.synthesis.classes import CLASS_COLOURS, MISSING_COLOUR, class_of
 from snppe_report.synthesis.geometry import (
     FRAME,
@@ -70,6 +72,7 @@ def france_map_svg(
         raise ValueError(f"{len(CLASS_COLOURS) - 1} seuils attendus, pas {len(breaks)}")
     every = shapes()
     names = {code: shape.nom for code, shape in every.items()} | OVERSEAS_NAMES
+    names |= {d.code: d.nom for d in departements() if d.code in names}  # the reference names
     titles = {code: (titres or {}).get(code) or f"{names[code]} ({code})" for code in names}
     fills = {code: _fill(valeurs.get(code), breaks) for code in names}
     width, height = FRAME

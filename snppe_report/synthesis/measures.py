@@ -99,7 +99,7 @@ def ranking(
     table["progresse"] = (sign * table["evolution"] > 1e-12).where(table["evolution"].notna())
     given = {} if statuses is None else dict(zip(statuses["departement"].astype(str),
                                                  statuses["statut"], strict=True))  # fmt: skip
-    table["statut"] = table["code"].map(given).fillna(NO_STATUS)
+    table["statut"] = [given.get(code, NO_STATUS) for code in table["code"]]
     table = table.sort_values(["valeur", "nom"], ascending=[direction == "baisse", True],
                               kind="stable")  # fmt: skip
     table.insert(0, "rang", range(1, len(table) + 1))
