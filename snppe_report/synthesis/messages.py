@@ -62,11 +62,15 @@ def key_messages(s: Synthesis) -> tuple[str, ...]:
     if len(s.completeness):
         table = s.completeness
         full = int((table["part_renseignes"] >= 0.999).sum())
+        complete = (
+            "aucun n'est complet" if full == 0
+            else f"{format_number(full, 0)} sur {format_number(len(table), 0)} "
+            f"{'est complet' if full == 1 else 'sont complets'}"
+        )  # fmt: skip
         out.append(
             f"Les tableaux de bord renseignent en médiane "
             f"{format_percent(table['part_renseignes'].median(), 0)} des indicateurs "
-            f"harmonisés attendus ; {plural(full, 'est complet', 'sont complets')} "
-            f"sur {format_number(len(table), 0)}."
+            f"harmonisés attendus ; {complete}."
         )
     return tuple(out)
 
@@ -93,12 +97,16 @@ def _indicator_message(sec: IndicatorSection) -> str:
         return f"{name} : aucune collectivité de la campagne ne renseigne l'indicateur."
     target = sec.indicator.national_target
     if target is not None:
-        text = (
-            f"{name} : {format_number(sec.reached, 0)} collectivité"
-            f"{'s' if sec.reached > 1 else ''} sur {format_number(sec.count, 0)} "
-            f"{'atteint' if sec.reached <= 1 else 'atteignent'} la cible nationale "
-            f"({format_percent(target, 0)})"
-        )
+        count, reached = format_number(sec.count, 0), format_number(sec.reached, 0)
+        if sec.reached == 0:
+            who = f"aucune des {count} collectivités qui le renseignent n'atteint"
+            if sec.count == 1:
+                who = "la seule collectivité qui le renseigne n'atteint pas"
+        elif sec.reached == 1:
+            who = f"1 collectivité sur {count} atteint"
+        else:
+            who = f"{reached} collectivités sur {count} atteignent"
+        text = f"{name} : {who} la cible nationale ({format_percent(target, 0)})"
     else:
         text = (
             f"{name} : {plural(sec.count, 'collectivité renseigne', 'collectivités renseignent')}"
@@ -111,18 +119,10 @@ def _median_move(sec: IndicatorSection) -> str:
     p = sec.progress
     if not p.get("comparables"):
         return f"aucune collectivité ne permet de mesurer l'évolution depuis {BASE_YEAR}"
-    change = p["evolution_mediane"]
-    shown = format_points(abs(change), 1)
-    if shown.startswith("0,0"):
-        verb = f"la médiane des évolutions est nulle depuis {BASE_YEAR}"
-    elif change > 0:
-        verb = f"la médiane progresse de {shown.lstrip('+')} depuis {BASE_YEAR}"
-    else:
-        verb = f"la médiane recule de {shown.lstrip('+')} depuis {BASE_YEAR}"
     return (
-        f"{verb} ({format_number(p['progressent'], 0)} collectivité"
-        f"{'s' if p['progressent'] > 1 else ''} en progrès sur "
-        f"{format_number(p['comparables'], 0)} comparables)"
+        f"évolution médiane depuis {BASE_YEAR} : {format_points(p['evolution_mediane'], 1)} "
+        f"({format_number(p['progressent'], 0)} collectivité{'s' if p['progressent'] > 1 else ''}"
+        f" en progrès sur {plural(p['comparables'], 'comparable', 'comparables')})"
     )
 
 

@@ -175,7 +175,8 @@ def test_key_messages_are_written_from_the_figures(lot):
     assert "2 classeurs d'une autre campagne sont écartés" in messages[0]
     assert (
         "Entretien prénatal précoce (EPP) : 2 collectivités sur 2 atteignent la cible "
-        "nationale (20 %) ; la médiane progresse de 8,5 pts depuis 2019" in messages[1]
+        "nationale (20 %) ; évolution médiane depuis 2019 : +8,5 pts (2 collectivités en "
+        "progrès sur 2 comparables)." == messages[1]
     )
     assert any("aucune collectivité de la campagne ne renseigne" in m for m in messages)
 
