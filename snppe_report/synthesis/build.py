@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -41,13 +42,13 @@ from snppe_report.synthesis.html import (
     overview_html,
 )
 from snppe_report.synthesis.inputs import indicator_statuses, load_consolidated, load_manifest
+from snppe_report.synthesis.messages import completeness_alt, key_messages, map_alt, map_titles
 from snppe_report.synthesis.model import IndicatorSection, MapFigure, Synthesis
 from snppe_report.synthesis.render import NOTEBOOK, STEM, render_synthesis
 from snppe_report.synthesis.tables import OPTIONAL_OBJECTIVES as OPTIONAL_OBJECTIVES  # re-exported
 from snppe_report.synthesis.tables import (
     _by_departement,
     _collectivites,
-    _name,
     completeness,
     latest_ratios,
 )
@@ -138,8 +139,9 @@ def build_synthesis(
     )
     failures = tuple(e for e in man.get("entrees", ()) if e.get("statut") == "echec")
     source = "" if isinstance(consolide, pd.DataFrame) else Path(consolide).name
-    return Synthesis(annee, fictive, generation_date(), collectivites, sections, table,
-                     compl_map, failures, source, campaign, order)  # fmt: skip
+    synthesis = Synthesis(annee, fictive, generation_date(), collectivites, sections, table,
+                          compl_map, failures, source, campaign, order)  # fmt: skip
+    return replace(synthesis, messages=key_messages(synthesis))
 
 
 def _status_order() -> tuple[str, ...]:
@@ -177,8 +179,6 @@ def _section(
     annee: int | None,
     title: str = "",
 ) -> IndicatorSection:
-    from snppe_report.synthesis.messages import map_alt, map_titles
-
     mine = cross[cross["indicateur_id"] == ind.id]
     latest = mine.sort_values("annee", kind="stable").groupby("departement").tail(1)
     own_statuses = statuses[statuses["indicateur_id"] == ind.id]
@@ -199,8 +199,6 @@ def _section(
     )  # fmt: skip
     if not figures or not len(table):
         return section
-    from dataclasses import replace
-
     from snppe_report.synthesis.classes import class_breaks, class_labels, legend
     from snppe_report.synthesis.distribution import distribution_svg
     from snppe_report.synthesis.maps import france_map_svg
@@ -221,7 +219,6 @@ def _section(
 def _completeness_map(table: pd.DataFrame) -> MapFigure:
     from snppe_report.synthesis.classes import legend
     from snppe_report.synthesis.maps import france_map_svg
-    from snppe_report.synthesis.messages import completeness_alt
 
     values = _by_departement(dict(zip(table["code"], table["part_renseignes"], strict=True)))
     alt = completeness_alt(table)

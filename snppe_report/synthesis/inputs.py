@@ -2,8 +2,9 @@
 
 :func:`load_consolidated` reads ``consolide.parquet`` (or ``.csv``) and checks its tidy
 columns; :func:`load_manifest` reads ``manifest.json``; :func:`indicator_statuses` is
-the one place the synthesis gets the statuses of the collectivités' indicators from. A relative path is also looked
-for from the ``notebooks`` folder, where the synthesis notebook runs. Both are
+the one place the synthesis gets the statuses of the collectivités' indicators from. A
+relative path is also looked for from the ``notebooks`` folder, where the synthesis
+notebook runs. The readers are
 re-exported by :mod:`snppe_report.synthesis.build`.
 """
 

@@ -87,7 +87,8 @@ def _scope(s: Synthesis) -> str:
         )
         excluded = len(s.campaign.excluded_codes)
         if excluded:
-            text += f" ({plural(excluded, 'collectivité', 'collectivités')} sans tableau de bord {s.annee})"
+            who = plural(excluded, "collectivité", "collectivités")
+            text += f" ({who} sans tableau de bord {s.annee})"
     return text + "."
 
 
@@ -197,17 +198,21 @@ def map_titles(table: pd.DataFrame, by_dep: Mapping[str, float]) -> dict[str, st
 def map_alt(sec: IndicatorSection, annee: int | None) -> str:
     """Text alternative of an indicator's map: the range, median, target and gaps."""
     t = sec.values
-    top, bottom = t.iloc[0], t.iloc[-1]
+    low, high = t.loc[t["valeur"].idxmin()], t.loc[t["valeur"].idxmax()]
+    campaign = f", campagne {annee}" if annee else ""
     text = (
-        f"Carte de France par département : {sec.indicator.label}"
-        f"{f', campagne {annee}' if annee else ''}. {plural(sec.count, 'collectivité', 'collectivités')} "
-        f"sur {format_number(sec.expected, 0)} renseignées, de {format_percent(bottom['valeur'], 1)} "
-        f"({bottom['nom']}) à {format_percent(top['valeur'], 1)} ({top['nom']}), médiane "
+        f"Carte de France par département : {sec.indicator.label}{campaign}. "
+        f"{plural(sec.count, 'collectivité', 'collectivités')} sur "
+        f"{format_number(sec.expected, 0)} renseignées, de {format_percent(low['valeur'], 1)} "
+        f"({low['nom']}) à {format_percent(high['valeur'], 1)} ({high['nom']}), médiane "
         f"{format_percent(sec.median, 1)}"
     )
     target = sec.indicator.national_target
     if target is not None:
-        text += f" ; {format_number(sec.reached, 0)} à la cible nationale de {format_percent(target, 0)}"
+        text += (
+            f" ; {format_number(sec.reached, 0)} à la cible nationale de "
+            f"{format_percent(target, 0)}"
+        )
     if sec.missing:
         names = [nom for _, nom in sec.missing]
         shown = ", ".join(names[:_NAMED]) + (" …" if len(names) > _NAMED else "")
@@ -247,9 +252,7 @@ def method_items(s: Synthesis, tolerance: float) -> list[str]:
         "si l'un de ses classeurs est de cette campagne ; ses classeurs d'autres campagnes "
         "complètent seulement sa série (valeur 2019).",
         "Valeur de la campagne : pour chaque collectivité, la valeur la plus récente de ses "
-        "classeurs de la campagne"
-        + (f", jusqu'à {year}" if year else "")
-        + ".",
+        "classeurs de la campagne" + (f", jusqu'à {year}" if year else "") + ".",
         "Taux : le taux déclaré par la collectivité ; à défaut, le quotient du numérateur "
         "par le dénominateur de la même année (marqué *). Un taux déclaré est incohérent (†) "
         "quand il s'écarte du quotient de plus d'une demi-unité de sa dernière décimale plus "
@@ -288,5 +291,3 @@ def status_columns(s: Synthesis) -> list[str]:
         seen.update(dict.fromkeys(sec.statuses))
     order = [x for x in s.status_order if x in seen]
     return order + [x for x in seen if x not in order]
-
-

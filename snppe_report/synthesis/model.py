@@ -125,6 +125,8 @@ class Synthesis:
     source: str = ""
     campaign: Campaign | None = None
     status_order: tuple[str, ...] = ()
+    #: The key messages, every sentence written from the figures (``messages.key_messages``).
+    messages: tuple[str, ...] = ()
 
     @property
     def missing_departements(self) -> tuple[Collectivite, ...]:
@@ -138,10 +140,3 @@ class Synthesis:
     def title_year(self) -> str:
         """``"campagne 2023"`` or ``"dernières valeurs déclarées"``."""
         return f"campagne {self.annee}" if self.annee else "dernières valeurs déclarées"
-
-    @property
-    def messages(self) -> tuple[str, ...]:
-        """The key messages, every sentence written from the figures."""
-        from snppe_report.synthesis.messages import key_messages
-
-        return key_messages(self)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -97,8 +96,12 @@ MANIFEST = {
 @pytest.fixture
 def lot(rows) -> pd.DataFrame:
     """The rows plus an older workbook of the Bouches-du-Rhône (campaign 2021)."""
-    older = _rows([("13", "epp-part", 2019, "valeur", 0.25, "pourcentage", "ok", "25 %"),
-                   ("13", "epp-part", 2021, "valeur", 0.40, "pourcentage", "ok", "40 %")])
+    older = _rows(
+        [
+            ("13", "epp-part", 2019, "valeur", 0.25, "pourcentage", "ok", "25 %"),
+            ("13", "epp-part", 2021, "valeur", 0.40, "pourcentage", "ok", "40 %"),
+        ]
+    )
     older["fichier"] = "13-2021.xlsx"
     return pd.concat([rows, older], ignore_index=True)
 

@@ -40,7 +40,8 @@ def _pdf_text(path) -> str:
 def test_any_text_stays_text_in_the_pdf(tmp_path):
     source = (
         '#set document(title: "Essai")\n#set text(lang: "fr")\n'
-        f"= Titre\n{_markup(HOSTILE)}\n\n#table(columns: 1, table.header([A]), {_string(HOSTILE)})\n"
+        f"= Titre\n{_markup(HOSTILE)}\n\n"
+        f"#table(columns: 1, table.header([A]), {_string(HOSTILE)})\n"
     )
     pdf = compile_pdf(source, tmp_path / "essai.pdf")
     text = " ".join(_pdf_text(pdf).split())
@@ -50,7 +51,7 @@ def test_any_text_stays_text_in_the_pdf(tmp_path):
 
 def test_a_refused_document_is_a_render_error(tmp_path):
     with pytest.raises(RenderError, match="Typst") as info:
-        compile_pdf("#image(\"absent.png\")", tmp_path / "x.pdf")
+        compile_pdf('#image("absent.png")', tmp_path / "x.pdf")
     assert info.value.exit_code == 3
     assert not (tmp_path / "x.pdf").exists()
 
