@@ -274,6 +274,22 @@ def test_notebook_is_committed_without_outputs_and_is_thin():
         assert "def " not in "".join(cell["source"])
 
 
+def test_notebook_defaults_point_at_the_batch_make_demo_builds():
+    nb = json.loads(Path(NOTEBOOK).read_text(encoding="utf-8"))
+    params = "".join(nb["cells"][1]["source"])
+    namespace: dict = {}
+    exec(params, namespace)  # the parameters cell holds plain assignments
+    root = Path(NOTEBOOK).parents[1]
+    consolide = (Path(NOTEBOOK).parent / namespace["consolide"]).resolve()
+    manifest = (Path(NOTEBOOK).parent / namespace["manifest"]).resolve()
+    assert consolide.parent == manifest.parent
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    demo = makefile[makefile.index("\ndemo:") : makefile.index("\n\n", makefile.index("\ndemo:"))]
+    batch = re.search(r"snppe batch (\S+) -o (\S+)", demo)
+    assert batch and (root / batch.group(2)).resolve() == consolide.parent
+    assert consolide.name == "consolide.parquet" and manifest.name == "manifest.json"
+
+
 @pytest.mark.slow
 def test_notebook_renders_a_small_fictive_batch(tmp_path):
     from pypdf import PdfReader
