@@ -40,7 +40,7 @@ _NAMED = 12  # at most this many names in a text alternative's list
 
 def plural(n: int, one: str, many: str) -> str:
     """``"1 collectivité"``, ``"3 collectivités"`` (French number formatting)."""
-    return f"{format_number(n, 0)} {one if n == 1 else many}"
+    return f"{format_number(n, 0)} {one if abs(n) < 2 else many}"
 
 
 def key_messages(s: Synthesis) -> tuple[str, ...]:
@@ -77,6 +77,8 @@ def key_messages(s: Synthesis) -> tuple[str, ...]:
 
 def _scope(s: Synthesis) -> str:
     n = len(s.collectivites)
+    if n == 0:
+        return "La synthèse ne compare aucune collectivité : aucun tableau de bord n'a été lu."
     text = f"La synthèse compare {plural(n, 'collectivité', 'collectivités')}"
     text += f" de la campagne {s.annee}" if s.annee else ""
     aside = s.campaign.set_aside if s.campaign is not None else pd.DataFrame()

@@ -184,6 +184,18 @@ def test_key_messages_are_written_from_the_figures(lot):
     assert any("aucune collectivité de la campagne ne renseigne" in m for m in messages)
 
 
+def test_a_synthesis_without_any_row_still_renders(rows, tmp_path):
+    from snppe_report.synthesis.typst import compile_pdf, section_typst
+
+    s = build_synthesis(rows.iloc[0:0])
+    assert s.annee is None and s.collectivites.empty
+    assert s.messages[0] == (
+        "La synthèse ne compare aucune collectivité : aucun tableau de bord n'a été lu."
+    )
+    assert "Aucune collectivité dans cette synthèse." in section_html("completude", s)
+    compile_pdf("\n".join(section_typst(name, s) for name in MACROS), tmp_path / "vide.pdf")
+
+
 def test_collectivite_over_several_departements_colours_each_of_them():
     assert _by_departement({"6AE": 0.1, "68": 0.3}) == {"67": 0.1, "68": 0.3}
     assert _by_departement({"20R": 0.2}) == {"2A": 0.2, "2B": 0.2}
