@@ -7,7 +7,8 @@ Writes the fictive workbooks and their consolidated rows in a temporary folder (
 report is rendered), then, in one run: ``build_synthesis`` (campaign, sections, maps),
 the Typst source of every section and its compilation to a tagged PDF, and, for
 comparison, WeasyPrint on the same synthesis's HTML sections (the engine the
-synthesis used before; the sections alone, without the nbconvert template's stylesheet). Prints each median and the ratio WeasyPrint / Typst measured in this run.
+synthesis used before; the sections alone, without the nbconvert template's
+stylesheet). Prints each median and the ratio WeasyPrint / Typst measured in this run.
 """
 
 from __future__ import annotations
