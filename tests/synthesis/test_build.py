@@ -339,9 +339,10 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path):
     assert all("DONNÉES FICTIVES" in page.extract_text() for page in reader.pages)
     assert reader.metadata.title.startswith("Synthèse nationale SNPPE")
     xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
-    assert "pdfuaid:part>1<" in xmp.replace('"', "<").replace("=<", ">")
-    assert "pdfaid:part" in xmp and "pdfaid:conformance" in xmp
+    for declared in ("pdfuaid:part>1<", "pdfaid:part>2<", "pdfaid:conformance>A<"):
+        assert declared in xmp  # PDF/UA-1 and PDF/A-2a
     assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
     assert not list(out.glob("*.echec.ipynb")) and not list(out.glob(".*.tmp"))
     assert published["pdf"].stat().st_mode & 0o044  # readable by others, as usual files
     for width in (390, 1280):
