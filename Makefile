@@ -4,11 +4,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/rapports
+# axe-core (accessibility rules run in headless Chromium by the tests), from npm.
+AXE    := build/axe/node_modules/axe-core/axe.min.js
 
 LOCK   := requirements.lock
 UV     := $(shell sed -n 's/^uv==//p' $(LOCK))
 
-.PHONY: demo test install lock system-deps lint bench clean
+.PHONY: demo test install lock system-deps axe lint bench clean
 
 # The venv gets exactly the versions of requirements.lock, those the tests passed with
 # (uv installs them: pip would take minutes), and is synced again when the lock or
@@ -39,18 +41,28 @@ demo: install
 	$(BIN)/snppe report data/68-haut-rhin-tdb-snppe-2023.xlsx -o $(OUT)
 	$(BIN)/snppe report data/tdb-snppe-2021-departement-non-nomme.xlsx --departement 39 -o $(OUT)
 	@echo "Rapports écrits dans $(OUT)/"
+	# A small fictive batch: its consolidated data are the defaults of notebooks/synthese_nationale.ipynb.
+	$(BIN)/snppe demo-data -n 16 -o build/classeurs-demo
+	$(BIN)/snppe batch build/classeurs-demo -o build/lot-demo --format html
+	@echo "Lot fictif et synthèse nationale écrits dans build/lot-demo/"
 
-# Debian packages the tests need: Chromium (HTML screenshots), poppler (PDF to PNG).
+# Debian packages the tests need: Chromium (HTML screenshots, axe-core), poppler (PDF to
+# PNG), npm (to install axe-core).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils npm >/dev/null; \
 	  else \
-	    echo "chromium / poppler-utils absents : lancer « sudo apt-get install chromium poppler-utils »"; \
+	    echo "chromium / poppler-utils / npm absents : lancer « sudo apt-get install chromium poppler-utils npm »"; \
 	  fi; \
 	fi
 
-test: install system-deps
+$(AXE): | system-deps
+	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4
+
+axe: $(AXE)
+
+test: install system-deps $(AXE)
 	$(BIN)/ruff check snppe_report tests scripts benchmarks
 	$(BIN)/python -m pytest
 
@@ -62,6 +74,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_synthesis.py
 
 clean:
 	rm -rf build

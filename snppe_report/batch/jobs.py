@@ -221,7 +221,11 @@ def _synthesis(task: Mapping[str, Any]) -> dict:
     out_dir = Path(task["out_dir"]).resolve()
     with _engine(task):
         outputs = render_synthesis(
-            Path(task["consolide"]), dict(task["manifeste"]), out_dir, tuple(task["formats"])
+            Path(task["consolide"]),
+            dict(task["manifeste"]),
+            out_dir,
+            tuple(task["formats"]),
+            annee=task.get("annee"),
         )
     return {
         "statut": "ok",

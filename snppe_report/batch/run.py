@@ -324,6 +324,7 @@ def _synthesis(runner, jobset, frame, manifest, previous, force, out) -> dict:
         "manifeste": manifest,
         "out_dir": str(out),
         "formats": manifest["formats"],
+        "annee": manifest["annee"],  # the campaign of the synthesis (None: the most frequent)
     }
     ((_, result),) = runner.run(jobset.synthesis, [task])
     entry = {"statut": result["statut"], "cle": key, "sorties": {}, "durees": {}, "erreur": None}

@@ -1,7 +1,8 @@
-"""The national synthesis: every collectivité's harmonised ratios side by side.
+"""The national synthesis: one campaign's collectivités side by side.
 
-The synthesis notebook calls :func:`build_synthesis` and the section functions
-(:func:`cover_html` ... :func:`method_html`); :func:`render_synthesis` publishes it.
+The synthesis notebook calls :func:`build_synthesis`, then displays each
+:func:`section` (HTML and Typst twins); :func:`render_synthesis` runs it and publishes
+the HTML and the tagged PDF.
 """
 
 import lazy_loader
@@ -13,12 +14,13 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "Synthesis",
             "IndicatorSection",
             "build_synthesis",
-            "render_synthesis",
             "cover_html",
             "overview_html",
             "indicators_html",
             "completeness_html",
             "method_html",
         ],
+        "render": ["render_synthesis"],
+        "sections": ["section"],
     },
 )

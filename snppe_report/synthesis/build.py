@@ -1,45 +1,39 @@
-"""The national synthesis: every collectivité's harmonised indicators side by side.
+"""Building the national synthesis: one campaign's collectivités side by side.
 
 :func:`build_synthesis` reads the consolidated rows of a batch (``consolide.parquet``,
-the tidy table of every collectivité plus ``fichier``) and the batch manifest, and
-computes what the notebook ``notebooks/synthese_nationale.ipynb`` shows:
+the tidy table of every collectivité plus ``fichier``) and the batch manifest, keeps
+one campaign (:mod:`.campaign`) and computes what the notebook
+``notebooks/synthese_nationale.ipynb`` shows:
 
-* for each harmonised ratio of the catalogue, the latest value of every collectivité
-  (the declared ratio; when only its numerator and denominator are given, their
-  quotient, marked as computed), its distribution against the national target, its
-  ranking and a tile-grid map of France (:mod:`snppe_report.synthesis.maps`);
-* the completeness of each collectivité: share of the harmonised indicators filled
-  (ratios with their numerators and denominators), of 2019 values, of ratios with a
-  target, ND / NC codes and ratios inconsistent with their terms.
+* for each harmonised ratio of the catalogue, the cross-section value of every
+  collectivité of the campaign (the declared ratio; when only its numerator and
+  denominator are given, their quotient, marked as computed), its distribution and
+  ranking against the national target, the progress since 2019, the statuses counted
+  across collectivités, the view by region and ARS, the collectivités without a value
+  or with an inconsistent one (:mod:`.measures`), and a map of France (:mod:`.maps`);
+* the completeness of each collectivité's dashboard (:mod:`.tables`);
+* the key messages, written from those figures (:mod:`.messages`).
 
-The HTML fragments come from the Jinja2 template ``data/synthese-nationale.html.j2``.
-:func:`render_synthesis` executes the notebook with papermill and converts it with the
-helpers of :mod:`snppe_report.report.render` (template ``snppe``), then publishes
-``synthese-nationale.html`` / ``.pdf`` atomically.
-
-This module holds the public API and the data model; the internals live in private
-modules: :mod:`.inputs` (reading the consolidated rows and the manifest),
-:mod:`.tables` (ratios, completeness, collectivités) and :mod:`.html`
-(the HTML sections).
+:func:`render_synthesis` (:mod:`.render`) executes the notebook and publishes the HTML
+and the Typst PDF.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import os
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from snppe_report._paths import NOTEBOOKS
-from snppe_report.exceptions import InputError, ParameterError
 from snppe_report.read.catalogue import Indicator, load_catalogue
+from snppe_report.read.regions import region_of
 from snppe_report.report.model import generation_date
-from snppe_report.report.publish import discard, publish
+from snppe_report.synthesis import measures
+from snppe_report.synthesis.campaign import Campaign, select_campaign, workbook_campaigns
 from snppe_report.synthesis.html import (
     completeness_html,
     cover_html,
@@ -47,13 +41,14 @@ from snppe_report.synthesis.html import (
     method_html,
     overview_html,
 )
-from snppe_report.synthesis.inputs import load_consolidated, load_manifest
-from snppe_report.synthesis.model import IndicatorSection, Synthesis
+from snppe_report.synthesis.inputs import indicator_statuses, load_consolidated, load_manifest
+from snppe_report.synthesis.messages import completeness_alt, key_messages, map_alt, map_titles
+from snppe_report.synthesis.model import IndicatorSection, MapFigure, Synthesis
+from snppe_report.synthesis.render import NOTEBOOK, STEM, render_synthesis
 from snppe_report.synthesis.tables import OPTIONAL_OBJECTIVES as OPTIONAL_OBJECTIVES  # re-exported
 from snppe_report.synthesis.tables import (
     _by_departement,
     _collectivites,
-    _name,
     completeness,
     latest_ratios,
 )
@@ -74,15 +69,9 @@ __all__ = [
     "render_synthesis",
 ]
 
-log = logging.getLogger(__name__)
-
-#: The synthesis notebook (thin: parameters, then calls into this module).
-NOTEBOOK = NOTEBOOKS / "synthese_nationale.ipynb"
-#: Stem of the published files: ``synthese-nationale.html`` / ``.pdf``.
-STEM = "synthese-nationale"
-
-
-# --------------------------------------------------------------------------- building
+_COMPLETENESS_BREAKS = [0.5, 0.7, 0.9, 0.999]
+_COMPLETENESS_LABELS = ["moins de 50 %", "de 50 % à 70 %", "de 70 % à 90 %",
+                        "de 90 % à moins de 100 %", "100 % (complet)"]  # fmt: skip
 
 
 def build_synthesis(
@@ -92,7 +81,7 @@ def build_synthesis(
     *,
     figures: bool = True,
 ) -> Synthesis:
-    """Compute the national synthesis of a batch.
+    """Compute the national synthesis of one campaign of a batch.
 
     Parameters
     ----------
@@ -102,11 +91,13 @@ def build_synthesis(
         ``unite``, ``statut``, ``brut``…) plus ``fichier``. A relative path is also
         looked for from the ``notebooks`` folder.
     manifest : path-like or mapping, optional
-        ``manifest.json`` of the batch, or its content: the collectivités and their
-        campaign, failed workbooks, and whether the data is fictive. Without it, the
-        collectivités are those of the rows and fictive files are recognised by name.
+        ``manifest.json`` of the batch, or its content: the collectivités and the
+        campaign of each workbook, failed workbooks, whether the data is fictive.
+        Without it, the campaign of a workbook is the latest year of its values and
+        fictive files are recognised by name.
     annee : int, optional
-        Ignore values after this year; defaults to the manifest's year, else all years.
+        The campaign year; default the manifest's ``annee``, else the most frequent
+        campaign among the workbooks. Values after it are ignored.
     figures : bool
         Draw the maps and histograms (False: tables only, faster).
 
@@ -123,153 +114,113 @@ def build_synthesis(
     man = load_manifest(manifest) if manifest is not None else {}
     if annee is None and man.get("annee") is not None:
         annee = int(man["annee"])
-    collectivites = _collectivites(rows, man)
-    ratios = latest_ratios(rows, annee)
+    campaign = select_campaign(workbook_campaigns(rows, man), annee)
+    annee = campaign.annee
+    collectivites = _campaign_collectivites(_collectivites(rows, man), campaign)
+    codes = list(collectivites["code"])
+    series_rows = rows[rows["departement"].astype(str).isin(codes)]
+    own_rows = _campaign_rows(series_rows, campaign)
+    series = latest_ratios(series_rows, annee)
+    cross = latest_ratios(own_rows, annee)
+    ratios = load_catalogue().ratios()
+    statuses = indicator_statuses(rows, codes, annee, [ind.id for ind in ratios])
+    names = dict(zip(collectivites["code"], collectivites["nom"], strict=True))
+    order = _status_order()
+    shared = Counter(ind.objective for ind in ratios)
     sections = tuple(
-        _section(ind, ratios, len(collectivites), figures) for ind in load_catalogue().ratios()
-    )
-    table = completeness(rows, collectivites, annee, ratios=ratios)
-    compl_map = _completeness_map(table) if figures else ""
+        _section(ind, cross, series, statuses, names, order, figures, annee,
+                 title=ind.label if shared[ind.objective] > 1 else "")
+        for ind in ratios
+    )  # fmt: skip
+    table = completeness(own_rows, collectivites, annee, ratios=cross)
+    compl_map = _completeness_map(table) if figures else None
     fictive = bool(man.get("fictif")) or any(
         "fictif" in str(f).lower() for f in rows.get("fichier", pd.Series(dtype=str)).unique()
     )
     failures = tuple(e for e in man.get("entrees", ()) if e.get("statut") == "echec")
     source = "" if isinstance(consolide, pd.DataFrame) else Path(consolide).name
-    return Synthesis(annee, fictive, generation_date(), collectivites, sections, table, compl_map,
-                     failures, source)  # fmt: skip
+    synthesis = Synthesis(annee, fictive, generation_date(), collectivites, sections, table,
+                          compl_map, failures, source, campaign, order)  # fmt: skip
+    return replace(synthesis, messages=key_messages(synthesis))
+
+
+def _status_order() -> tuple[str, ...]:
+    from snppe_report.analysis.status import STATUTS
+
+    return tuple(STATUTS)
+
+
+def _campaign_collectivites(table: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    if campaign.annee is not None:
+        table = table[table["code"].isin(campaign.codes)].copy()
+        table["annee_campagne"] = campaign.annee
+    found = [region_of(str(c)) for c in table["code"]]
+    table = table.assign(region=[r.nom if r else "" for r in found],
+                         ars=[r.ars if r else "" for r in found])  # fmt: skip
+    return table.reset_index(drop=True)
+
+
+def _campaign_rows(rows: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """The rows read from the campaign's own workbooks (all rows without that information)."""
+    if campaign.annee is None or "fichier" not in rows.columns:
+        return rows
+    names = rows["fichier"].map(lambda f: Path(str(f)).name)
+    return rows[names.isin(campaign.files)]
 
 
 def _section(
-    ind: Indicator, ratios: pd.DataFrame, expected: int, figures: bool
+    ind: Indicator,
+    cross: pd.DataFrame,
+    series: pd.DataFrame,
+    statuses: pd.DataFrame,
+    names: dict[str, str],
+    order: tuple[str, ...],
+    figures: bool,
+    annee: int | None,
+    title: str = "",
 ) -> IndicatorSection:
-    from snppe_report.synthesis.maps import distribution_svg, tile_map_svg
-
-    mine = ratios[ratios["indicateur_id"] == ind.id]
+    mine = cross[cross["indicateur_id"] == ind.id]
     latest = mine.sort_values("annee", kind="stable").groupby("departement").tail(1)
-    target = ind.national_target
-    table = pd.DataFrame({
-        "code": latest["departement"].astype(str),
-        "nom": [_name(c) for c in latest["departement"]],
-        "valeur": latest["valeur"].astype(float),
-        "annee": latest["annee"].astype(int),
-        "calcule": latest["est_calcule"].astype(bool),
-        "coherent": latest["coherent"],
-    })  # fmt: skip
-    table["atteint"] = table["valeur"] >= (target - 1e-9) if target is not None else False
-    table = table.sort_values(["valeur", "nom"], ascending=[False, True], kind="stable")
-    table.insert(0, "rang", range(1, len(table) + 1))
-    table = table.reset_index(drop=True)
+    own_statuses = statuses[statuses["indicateur_id"] == ind.id]
+    table = measures.ranking(
+        latest, series[series["indicateur_id"] == ind.id], target=ind.national_target,
+        direction=ind.direction, statuses=own_statuses, names=names,
+    )  # fmt: skip
     both = mine.dropna(subset=["numerateur", "denominateur"])
     both = both.sort_values("annee", kind="stable").groupby("departement").tail(1)
     total = both["denominateur"].sum()
     aggregate = float(both["numerateur"].sum() / total) if total > 0 else None
-    objective = load_catalogue().objective(ind.objective).title
-    map_svg = dist_svg = ""
-    if figures and len(table):
-        by_dep = _by_departement(dict(zip(table["code"], table["valeur"], strict=True)))
-        map_svg = tile_map_svg(by_dep, cible_nationale=target, key=ind.id,
-                               titre_legende="Dernière valeur déclarée")  # fmt: skip
-        dist_svg = distribution_svg(list(table["valeur"]), cible_nationale=target, key=ind.id)
-    return IndicatorSection(ind, objective, table, expected, aggregate, map_svg, dist_svg)
-
-
-def _completeness_map(table: pd.DataFrame) -> str:
-    from snppe_report.synthesis.maps import tile_map_svg
-
-    values = dict(zip(table["code"], table["part_renseignes"], strict=True))
-    return tile_map_svg(
-        _by_departement(values), seuils=[0.5, 0.7, 0.9, 0.999], key="completude",
-        libelles=["moins de 50 %", "de 50 % à 70 %", "de 70 % à 90 %",
-                  "de 90 % à moins de 100 %", "100 % (complet)"],
-        titre_legende="Indicateurs renseignés",
+    given = set(table["code"])
+    missing = tuple((c, n) for c, n in names.items() if c not in given)
+    section = IndicatorSection(
+        ind, load_catalogue().objective(ind.objective).title, table, len(names), aggregate,
+        missing, measures.by_region(table, names), measures.status_counts(
+            own_statuses, names, order), measures.progress(table), title=title,
     )  # fmt: skip
+    if not figures or not len(table):
+        return section
+    from snppe_report.synthesis.classes import class_breaks, class_labels, legend
+    from snppe_report.synthesis.distribution import distribution_svg
+    from snppe_report.synthesis.maps import france_map_svg
+
+    breaks = class_breaks(list(table["valeur"]), ind.national_target)
+    by_dep = _by_departement(dict(zip(table["code"], table["valeur"], strict=True)))
+    alt = map_alt(section, annee)
+    figure = MapFigure(
+        france_map_svg(by_dep, breaks, titres=map_titles(table, by_dep), alt=alt),
+        legend(class_labels(breaks, ind.unit, ind.national_target)),
+        "Valeur de la campagne", alt,
+    )  # fmt: skip
+    dist = distribution_svg(list(table["valeur"]), cible_nationale=ind.national_target,
+                            key=ind.id)  # fmt: skip
+    return replace(section, map=figure, distribution_svg=dist)
 
 
-# --------------------------------------------------------------------------- rendering
+def _completeness_map(table: pd.DataFrame) -> MapFigure:
+    from snppe_report.synthesis.classes import legend
+    from snppe_report.synthesis.maps import france_map_svg
 
-
-def render_synthesis(
-    consolide_parquet: str | os.PathLike[str],
-    manifest: str | os.PathLike[str] | Mapping[str, Any] | None,
-    out_dir: str | os.PathLike[str],
-    formats: Iterable[str] = ("html", "pdf"),
-    *,
-    annee: int | None = None,
-    kernel_name: str = "python3",
-) -> dict[str, Path]:
-    """Execute the synthesis notebook and publish ``synthese-nationale.html`` / ``.pdf``.
-
-    Parameters
-    ----------
-    consolide_parquet : path-like
-        The batch's ``consolide.parquet``.
-    manifest : path-like, mapping or None
-        The batch's ``manifest.json`` or its content.
-    out_dir : path-like
-        Destination folder; files are replaced atomically, a failed run leaves the
-        previous ones and keeps ``synthese-nationale.echec.ipynb`` for audit.
-    formats : iterable of str
-        Among ``"html"`` and ``"pdf"``.
-    annee : int, optional
-        Ignore values after this year (default: the manifest's year).
-    kernel_name : str
-        Jupyter kernel.
-
-    Returns
-    -------
-    dict of str to Path
-        Published files by format.
-
-    Raises
-    ------
-    ParameterError
-        Unknown format.
-    SnppeError
-        The notebook, the HTML or the PDF step failed (:class:`RenderError`), or the
-        inputs are unreadable (:class:`InputError`).
-    """
-    from snppe_report.report import render
-
-    wanted = tuple(dict.fromkeys(str(f).lower() for f in ([formats] if isinstance(formats, str)
-                                                          else formats)))  # fmt: skip
-    bad = [f for f in wanted if f not in ("html", "pdf")]
-    if bad or not wanted:
-        raise ParameterError(f"format(s) inconnu(s) : {', '.join(bad) or '(aucun)'} ; "
-                             "formats possibles : html, pdf")  # fmt: skip
-    consolide = Path(consolide_parquet).expanduser().resolve()
-    if not consolide.is_file():
-        raise InputError("données consolidées introuvables", file=consolide)
-    load_consolidated(consolide)  # unreadable data stops here, before any kernel starts
-    dest = Path(out_dir)
-    dest.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="snppe-synthese-") as tmp:
-        work = Path(tmp)
-        manifest_path = _manifest_file(manifest, work)
-        parameters = render.validate_parameters(
-            NOTEBOOK,
-            {"consolide": str(consolide), "manifest": manifest_path, "annee": annee},
-        )
-        nb, _durations = render.execute_notebook(
-            NOTEBOOK, parameters, workdir=work, kernel_name=kernel_name,
-            failed_path=dest / f"{STEM}.echec.ipynb",
-        )  # fmt: skip
-        html = render.notebook_to_html(nb, title="Synthèse nationale SNPPE")
-        staged: dict[str, Path] = {}
-        if "html" in wanted:
-            staged["html"] = work / f"{STEM}.html"
-            staged["html"].write_text(html, encoding="utf-8")
-        if "pdf" in wanted:
-            staged["pdf"] = render.html_to_pdf(html, work / f"{STEM}.pdf")
-        published = publish(staged, dest)
-    discard(dest / f"{STEM}.echec.ipynb")
-    return published
-
-
-def _manifest_file(manifest: Any, work: Path) -> str | None:
-    if manifest is None:
-        return None
-    if isinstance(manifest, Mapping):
-        path = work / "manifest.json"
-        path.write_text(json.dumps(dict(manifest), ensure_ascii=False, default=str), "utf-8")
-        return str(path)
-    return str(Path(manifest).expanduser().resolve())
+    values = _by_departement(dict(zip(table["code"], table["part_renseignes"], strict=True)))
+    alt = completeness_alt(table)
+    svg = france_map_svg(values, _COMPLETENESS_BREAKS, alt=alt)
+    return MapFigure(svg, legend(_COMPLETENESS_LABELS), "Indicateurs renseignés", alt)

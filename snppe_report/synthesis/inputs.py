@@ -1,8 +1,10 @@
-"""Private: read the inputs of the national synthesis (consolidated rows, manifest).
+"""The inputs of the national synthesis: consolidated rows, manifest, statuses.
 
 :func:`load_consolidated` reads ``consolide.parquet`` (or ``.csv``) and checks its tidy
-columns; :func:`load_manifest` reads ``manifest.json``. A relative path is also looked
-for from the ``notebooks`` folder, where the synthesis notebook runs. Both are
+columns; :func:`load_manifest` reads ``manifest.json``; :func:`indicator_statuses` is
+the one place the synthesis gets the statuses of the collectivités' indicators from. A
+relative path is also looked for from the ``notebooks`` folder, where the synthesis
+notebook runs. The readers are
 re-exported by :mod:`snppe_report.synthesis.build`.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,11 @@ import pandas as pd
 from snppe_report._paths import NOTEBOOKS
 from snppe_report.exceptions import InputError
 
-__all__ = ["load_consolidated", "load_manifest"]
+__all__ = ["STATUS_COLUMNS", "indicator_statuses", "load_consolidated", "load_manifest"]
+
+#: What :func:`indicator_statuses` returns (a subset of ``indicator_table``'s columns).
+STATUS_COLUMNS = ["departement", "indicateur_id", "statut"]
+_LABELS = ("engagement", "objectif", "mesure", "indicateur", "note", "source")
 
 
 def load_consolidated(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -68,3 +74,54 @@ def _locate(path: str | os.PathLike[str]) -> Path:
     if not candidate.is_absolute() and beside.exists():
         return beside
     raise InputError("fichier introuvable", file=candidate)
+
+
+def indicator_statuses(
+    rows: pd.DataFrame, codes: Iterable[str], annee: int | None, ids: Iterable[str]
+) -> pd.DataFrame:
+    """The status of each harmonised ratio of each collectivité: the single adapter.
+
+    Today it computes the statuses the reports show, from the rows the batch records
+    (``consolide.parquet``): :func:`snppe_report.analysis.indicators.indicator_table`
+    of each collectivité's rows, for the campaign year. The synthesis counts statuses
+    only through this function, so it can switch to the per-indicator table of the
+    status rules (``indicator_table(extraction, annee=None)``, columns ``departement,
+    indicateur_id, indicateur, unite, sens, depart_annee, depart_valeur,
+    dernier_annee, dernier_valeur, cible_annee, cible_valeur, statut, raison,
+    tendance, rythme_observe, rythme_requis, cible_nationale, position_nationale,
+    constats, sources``) by changing this body alone.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Consolidated tidy rows (every collectivité).
+    codes : iterable of str
+        The collectivités of the campaign.
+    annee : int or None
+        The campaign year (None: each collectivité's latest year).
+    ids : iterable of str
+        The indicator ids wanted (the catalogue's ratios).
+
+    Returns
+    -------
+    DataFrame
+        :data:`STATUS_COLUMNS`, one row per collectivité and ratio it reported (the
+        first row when a ratio is shown under two objectives).
+    """
+    from snppe_report.analysis.indicators import indicator_table
+
+    keep = {str(c) for c in codes}
+    mine = rows[rows["indicateur_id"].isin(set(ids)) & rows["departement"].astype(str).isin(keep)]
+    labels = {c: "" for c in _LABELS if c not in mine.columns}
+    mine = mine.assign(**labels) if labels else mine
+    frames = []
+    for code, group in mine.groupby("departement", sort=False):
+        year = annee if annee is not None else int(group["annee"].max())
+        table = indicator_table(group.drop(columns=["fichier"], errors="ignore"), year)
+        table = table.drop_duplicates("indicateur_id")
+        frames.append(pd.DataFrame({"departement": str(code),
+                                    "indicateur_id": table["indicateur_id"],
+                                    "statut": table["statut"]}))  # fmt: skip
+    if not frames:
+        return pd.DataFrame(columns=STATUS_COLUMNS)
+    return pd.concat(frames, ignore_index=True).reindex(columns=STATUS_COLUMNS)

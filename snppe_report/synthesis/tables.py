@@ -69,7 +69,7 @@ def latest_ratios(rows: pd.DataFrame, annee: int | None = None) -> pd.DataFrame:
     out["valeur"] = out["declare"].where(out["declare"].notna(), out["calcule"])
     out["est_calcule"] = out["declare"].isna() & out["calcule"].notna()
     gap = (out["declare"] - out["calcule"]).abs() * 100
-    tolerance = out["brut"].map(_half_unit_points) + _tolerance_points()
+    tolerance = out["brut"].map(_half_unit_points).astype(float) + _tolerance_points()
     out["coherent"] = (gap <= tolerance).astype(object).where(gap.notna(), None)
     out = out.dropna(subset=["valeur"])
     columns = ["departement", "indicateur_id", "annee", "declare", "numerateur",

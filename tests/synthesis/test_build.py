@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 from pathlib import Path
 
@@ -16,14 +15,12 @@ from snppe_report.synthesis.build import (
     _by_departement,
     build_synthesis,
     completeness,
-    completeness_html,
     cover_html,
-    indicators_html,
     latest_ratios,
-    method_html,
     overview_html,
     render_synthesis,
 )
+from snppe_report.synthesis.html import MACROS, section_html
 
 COLUMNS = ["departement", "indicateur_id", "annee", "nature", "valeur", "unite", "statut",
            "brut", "fichier"]  # fmt: skip
@@ -77,17 +74,126 @@ def test_latest_ratios_ignores_later_years(rows):
     assert set(ratios["departement"]) == {"59", "48"}
 
 
-def test_sections_rank_against_the_national_target(rows):
+MANIFEST = {
+    "fictif": True,
+    "annee": None,
+    "entrees": [
+        {"fichier": "lot/59-tdb.xlsx", "collectivite": {"code": "59", "nom": "Nord"},
+         "annee_campagne": 2023, "statut": "ok"},
+        {"fichier": "13-tdb.xlsx", "collectivite": {"code": "13", "nom": "Bouches-du-Rhône"},
+         "annee_campagne": 2023, "statut": "ok"},
+        {"fichier": "13-2021.xlsx", "collectivite": {"code": "13", "nom": "Bouches-du-Rhône"},
+         "annee_campagne": 2021, "statut": "ok"},
+        {"fichier": "48-tdb.xlsx", "collectivite": {"code": "48", "nom": "Lozère"},
+         "annee_campagne": 2021, "statut": "ok"},
+        {"fichier": "6AE-tdb.xlsx", "collectivite": {"code": "6AE", "nom": "CeA"},
+         "annee_campagne": 2023, "statut": "ok"},
+        {"fichier": "casse #1 [*x*].xlsx", "statut": "echec", "erreur": {"message": "illisible"}},
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def lot(rows) -> pd.DataFrame:
+    """The rows plus an older workbook of the Bouches-du-Rhône (campaign 2021)."""
+    older = _rows(
+        [
+            ("13", "epp-part", 2019, "valeur", 0.25, "pourcentage", "ok", "25 %"),
+            ("13", "epp-part", 2021, "valeur", 0.40, "pourcentage", "ok", "40 %"),
+        ]
+    )
+    older["fichier"] = "13-2021.xlsx"
+    return pd.concat([rows, older], ignore_index=True)
+
+
+def _epp_section(s):
+    return next(sec for sec in s.sections if sec.indicator.id == "epp-part")
+
+
+def test_one_campaign_by_default_the_most_frequent(lot):
+    s = build_synthesis(lot, MANIFEST, figures=False)
+    assert s.annee == 2023
+    assert list(s.collectivites["code"]) == ["13", "59", "6AE"]
+    aside = s.campaign.set_aside.set_index("fichier")
+    assert set(aside.index) == {"13-2021.xlsx", "48-tdb.xlsx"}
+    assert aside.loc["13-2021.xlsx", "serie"] and not aside.loc["48-tdb.xlsx", "serie"]
+    assert s.campaign.excluded_codes == ("48",)
+    assert s.campaign.counts == {2021: 2, 2023: 3}
+    html = overview_html(s)
+    assert "13-2021.xlsx" in html and "série pluriannuelle seulement" in html
+    assert "48-tdb.xlsx" in html and "écartée de la synthèse" in html
+
+
+def test_other_campaigns_feed_the_series_not_the_cross_section(lot):
+    epp = _epp_section(build_synthesis(lot, MANIFEST, figures=False))
+    table = epp.values.set_index("code")
+    assert list(epp.values["code"]) == ["13", "59"]  # 48 is of another campaign
+    # 13: the 2021 workbook's 40 % (2021) does not enter; its 2019 value does
+    assert table.loc["13", "valeur"] == pytest.approx(0.30)
+    assert table.loc["13", "valeur_2019"] == pytest.approx(0.25)
+    assert table.loc["13", "evolution"] == pytest.approx(0.05)
+    assert table.loc["59", "evolution"] == pytest.approx(0.12)
+    assert epp.progress["comparables"] == 2 and epp.progress["progressent"] == 2
+    assert epp.progress["evolution_mediane"] == pytest.approx(0.085)
+    assert epp.missing == (("6AE", "CeA"),)
+    assert epp.expected == 3 and epp.reached == 2
+    assert list(epp.inconsistent["code"]) == ["13"]
+
+
+def test_the_campaign_can_be_chosen(lot):
+    s = build_synthesis(lot, MANIFEST, annee=2021, figures=False)
+    assert s.annee == 2021
+    assert list(s.collectivites["code"]) == ["13", "48"]
+    epp = _epp_section(s)
+    assert epp.values.set_index("code").loc["13", "valeur"] == pytest.approx(0.40)
+    assert epp.values.set_index("code").loc["48", "valeur"] == pytest.approx(0.10)
+
+
+def test_without_manifest_a_workbook_campaign_is_its_latest_value_year(rows):
     s = build_synthesis(rows, figures=False)
-    epp = next(sec for sec in s.sections if sec.indicator.id == "epp-part")
-    assert list(epp.values["code"]) == ["13", "59", "48"]  # latest values, best first
-    assert list(epp.values["rang"]) == [1, 2, 3]
-    assert epp.reached == 2 and epp.count == 3 and epp.expected == 4
-    assert epp.median == pytest.approx(0.22)
-    # (6380 + 60 + 2300) / (29000 + 600 + 23000)
-    assert epp.aggregate == pytest.approx(8740 / 52600)
+    assert s.annee == 2022  # 59, 13 and 6AE: values up to 2022 (a 2023 target is no value)
+    assert s.campaign.excluded_codes == ("48",)
+
+
+def test_sections_rank_against_the_national_target(lot):
+    s = build_synthesis(lot, MANIFEST, figures=False)
+    epp = _epp_section(s)
+    assert list(epp.values["rang"]) == [1, 2]
+    assert epp.median == pytest.approx(0.26)
+    # (6380 + 2300) / (29000 + 23000): the campaign's own terms only
+    assert epp.aggregate == pytest.approx(8680 / 52000)
     assert len(s.sections) == 9
-    assert all(sec.map_svg == "" for sec in s.sections)
+    assert all(sec.map is None and sec.distribution_svg == "" for sec in s.sections)
+    regions = epp.regions.set_index("region")
+    assert regions.loc["Hauts-de-France", "ars"] == "ARS Hauts-de-France"
+    assert regions.loc["Grand Est", "renseignees"] == 0  # the CeA gives no EPP value
+    assert regions.loc["Grand Est", "collectivites"] == 1
+    assert sum(epp.statuses.values()) == 3
+
+
+def test_key_messages_are_written_from_the_figures(lot):
+    s = build_synthesis(lot, MANIFEST, figures=False)
+    messages = s.messages
+    assert messages[0].startswith("La synthèse compare 3 collectivités de la campagne 2023")
+    assert "2 classeurs d'une autre campagne sont écartés" in messages[0]
+    assert (
+        "Entretien prénatal précoce (EPP) : 2 collectivités sur 2 atteignent la cible "
+        "nationale (20 %) ; évolution médiane depuis 2019 : +8,5 pts (2 collectivités en "
+        "progrès sur 2 comparables)." == messages[1]
+    )
+    assert any("aucune collectivité de la campagne ne renseigne" in m for m in messages)
+
+
+def test_a_synthesis_without_any_row_still_renders(rows, tmp_path):
+    from snppe_report.synthesis.typst import compile_pdf, section_typst
+
+    s = build_synthesis(rows.iloc[0:0])
+    assert s.annee is None and s.collectivites.empty
+    assert s.messages[0] == (
+        "La synthèse ne compare aucune collectivité : aucun tableau de bord n'a été lu."
+    )
+    assert "Aucune collectivité dans cette synthèse." in section_html("completude", s)
+    compile_pdf("\n".join(section_typst(name, s) for name in MACROS), tmp_path / "vide.pdf")
 
 
 def test_collectivite_over_several_departements_colours_each_of_them():
@@ -115,45 +221,42 @@ def test_completeness_counts_expected_indicators(rows):
     )
 
 
-def test_manifest_gives_collectivites_fictive_flag_and_failures(rows):
-    manifest = {
-        "fictif": True,
-        "annee": None,
-        "entrees": [
-            {"fichier": "59.xlsx", "collectivite": {"code": "59", "nom": "Nord"},
-             "annee_campagne": 2023, "statut": "ok"},
-            {"fichier": "01.xlsx", "collectivite": {"code": "01", "nom": "Ain"},
-             "annee_campagne": 2021, "statut": "ok"},
-            {"fichier": "casse.xlsx", "statut": "echec", "erreur": {"message": "illisible"}},
-        ],
-    }  # fmt: skip
-    s = build_synthesis(rows, manifest, figures=False)
+def test_manifest_gives_fictive_flag_and_failures(lot):
+    s = build_synthesis(lot, MANIFEST, figures=False)
     assert s.fictive
-    assert list(s.collectivites["code"]) == ["01", "13", "48", "59", "6AE"]
     assert len(s.failures) == 1
     missing = {d.code for d in s.missing_departements}
-    assert {"59", "67", "68"}.isdisjoint(missing) and "75" in missing
+    assert {"59", "67", "68", "13"}.isdisjoint(missing) and {"75", "48"} <= missing
     html = cover_html(s) + overview_html(s)
     assert html.count("DONNÉES FICTIVES") >= 2
-    assert "casse.xlsx" in html
-    assert "5 collectivités" in html
+    assert "casse #1 [*x*].xlsx" in html
+    assert "3 collectivités" in html
 
 
-def test_html_is_french_and_names_every_indicator(rows):
-    s = build_synthesis(rows, {"fictif": False}, annee=2022)
+def test_html_is_french_with_header_cells_and_maps_with_values(lot):
+    s = build_synthesis(lot, {**MANIFEST, "fictif": False})
     assert not s.fictive
-    html = "".join(f(s) for f in (cover_html, overview_html, indicators_html,
-                                   completeness_html, method_html))  # fmt: skip
+    html = "".join(section_html(name, s) for name in MACROS)
     assert "DONNÉES FICTIVES" not in html
-    assert "campagne 2022" in html
-    assert "22,0 %" in html and "16,6 %" in html  # Nord; the aggregate
-    assert "10,0 %*" in html  # computed for the Lozère
+    assert "campagne 2023" in html
+    assert "22,0 %" in html and "16,7 %" in html  # Nord; the aggregate
     assert "30,0 %†" in html  # incoherent Bouches-du-Rhône
+    assert "Bouches-du-Rhône (13) : 30,0 % déclaré, 10,0 % calculé" in html
+    assert "Sans valeur (1) : CeA (6AE)." in html
     for sec in s.sections:
         assert f'id="ind-{sec.indicator.id}"' in html
-    assert "Aucune collectivité n'a renseigné cet indicateur" in html
-    assert "data:image/svg+xml;base64," in html
-    assert not re.search(r"\bnan\b|\bNone\b", html, flags=re.I)
+    assert "Aucune collectivité de la campagne n'a renseigné cet indicateur" in html
+    assert '<th scope="col" class="num">Rang</th>' in html
+    assert '<th scope="row">Nord (59)</th>' in html
+    epp = _epp_section(s)
+    assert "de 22,0 % (Nord) à 30,0 % (Bouches-du-Rhône)" in epp.map.alt
+    assert f"aria-label={json.dumps(epp.map.alt, ensure_ascii=False)}".replace('"', "") in (
+        html.replace('"', "")
+    )
+    assert "<title>Nord (59) : 22,0 %</title>" in epp.map.svg
+    assert "CC BY 4.0" in html
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    assert not re.search(r"\bnan\b|\bNone\b", text, flags=re.I)
 
 
 def test_missing_or_broken_inputs(tmp_path):
@@ -183,14 +286,31 @@ def test_notebook_is_committed_without_outputs_and_is_thin():
         assert "def " not in "".join(cell["source"])
 
 
+def test_notebook_defaults_point_at_the_batch_make_demo_builds():
+    nb = json.loads(Path(NOTEBOOK).read_text(encoding="utf-8"))
+    params = "".join(nb["cells"][1]["source"])
+    namespace: dict = {}
+    exec(params, namespace)  # the parameters cell holds plain assignments
+    root = Path(NOTEBOOK).parents[1]
+    consolide = (Path(NOTEBOOK).parent / namespace["consolide"]).resolve()
+    manifest = (Path(NOTEBOOK).parent / namespace["manifest"]).resolve()
+    assert consolide.parent == manifest.parent
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    demo = makefile[makefile.index("\ndemo:") : makefile.index("\n\n", makefile.index("\ndemo:"))]
+    batch = re.search(r"snppe batch (\S+) -o (\S+)", demo)
+    assert batch and (root / batch.group(2)).resolve() == consolide.parent
+    assert consolide.name == "consolide.parquet" and manifest.name == "manifest.json"
+
+
 @pytest.mark.slow
-def test_notebook_renders_a_small_fictive_batch(tmp_path, caplog):
+def test_notebook_renders_a_small_fictive_batch(tmp_path):
     from pypdf import PdfReader
 
     from snppe_report.demo.synthetic import write_demo_workbooks
     from snppe_report.read.table import extract
+    from tests.browser import audit
 
-    paths = write_demo_workbooks(tmp_path / "classeurs", count=4, seed=3)
+    paths = write_demo_workbooks(tmp_path / "classeurs", count=6, seed=3)
     frames, entries = [], []
     for path in paths:
         extraction = extract(path)
@@ -205,18 +325,27 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path, caplog):
     pd.concat(frames, ignore_index=True).to_parquet(consolide)
     manifest = {"fictif": True, "annee": None, "entrees": entries}
     out = tmp_path / "lot"
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        published = render_synthesis(consolide, manifest, out)
-    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    published = render_synthesis(consolide, manifest, out)
     assert set(published) == {"html", "pdf"}
     assert published["html"] == out / "synthese-nationale.html"
     html = published["html"].read_text(encoding="utf-8")
-    assert "DONNÉES FICTIVES" in html
+    assert "DONNÉES FICTIVES" in html and "Messages clés" in html
     assert "<script" not in html and "In&nbsp;[" not in html
-    for entry in entries:
-        assert f"({entry['collectivite']['code']})" in html
-    pages = PdfReader(published["pdf"]).pages
-    assert len(pages) >= 12
-    assert all("DONNÉES FICTIVES" in page.extract_text() for page in pages)
+    campaign = build_synthesis(consolide, manifest, figures=False)
+    for code in campaign.collectivites["code"]:
+        assert f"({code})" in html
+    reader = PdfReader(published["pdf"])
+    assert len(reader.pages) >= 10
+    assert all("DONNÉES FICTIVES" in page.extract_text() for page in reader.pages)
+    assert reader.metadata.title.startswith("Synthèse nationale SNPPE")
+    xmp = reader.xmp_metadata.stream.get_data().decode("utf-8")
+    for declared in ("pdfuaid:part>1<", "pdfaid:part>2<", "pdfaid:conformance>A<"):
+        assert declared in xmp  # PDF/UA-1 and PDF/A-2a
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
     assert not list(out.glob("*.echec.ipynb")) and not list(out.glob(".*.tmp"))
     assert published["pdf"].stat().st_mode & 0o044  # readable by others, as usual files
+    for width in (390, 1280):
+        result = audit(published["html"], tmp_path, width)
+        assert result["violations"] == [], result["violations"]
+        assert result["width"] <= result["viewport"] == width  # no horizontal scroll
