@@ -58,7 +58,7 @@ system-deps:
 	fi
 
 $(AXE): | system-deps
-	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4
+	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4.14.1
 
 axe: $(AXE)
 

@@ -79,17 +79,13 @@ def _locate(path: str | os.PathLike[str]) -> Path:
 def indicator_statuses(
     rows: pd.DataFrame, codes: Iterable[str], annee: int | None, ids: Iterable[str]
 ) -> pd.DataFrame:
-    """The status of each harmonised ratio of each collectivité: the single adapter.
+    """The status of each harmonised ratio of each collectivité.
 
-    Today it computes the statuses the reports show, from the rows the batch records
-    (``consolide.parquet``): :func:`snppe_report.analysis.indicators.indicator_table`
-    of each collectivité's rows, for the campaign year. The synthesis counts statuses
-    only through this function, so it can switch to the per-indicator table of the
-    status rules (``indicator_table(extraction, annee=None)``, columns ``departement,
-    indicateur_id, indicateur, unite, sens, depart_annee, depart_valeur,
-    dernier_annee, dernier_valeur, cible_annee, cible_valeur, statut, raison,
-    tendance, rythme_observe, rythme_requis, cible_nationale, position_nationale,
-    constats, sources``) by changing this body alone.
+    The statut is the one every report and ``snppe indicateurs`` print: the
+    per-indicator judgement of :func:`snppe_report.analysis.series.indicator_details`
+    (the computation behind :func:`snppe_report.analysis.indicators.indicator_table`),
+    on each collectivité's whole rows (its numerators and denominators included, so a
+    ratio left empty is judged on its computed value), for the campaign year.
 
     Parameters
     ----------
@@ -108,17 +104,20 @@ def indicator_statuses(
         :data:`STATUS_COLUMNS`, one row per collectivité and ratio it reported (the
         first row when a ratio is shown under two objectives).
     """
-    from snppe_report.analysis.indicators import indicator_table
+    from snppe_report.analysis.series import indicator_details
 
     keep = {str(c) for c in codes}
-    mine = rows[rows["indicateur_id"].isin(set(ids)) & rows["departement"].astype(str).isin(keep)]
+    wanted = set(ids)
+    mine = rows[rows["departement"].astype(str).isin(keep)]
     labels = {c: "" for c in _LABELS if c not in mine.columns}
     mine = mine.assign(**labels) if labels else mine
     frames = []
     for code, group in mine.groupby("departement", sort=False):
+        if not group["indicateur_id"].isin(wanted).any():
+            continue
         year = annee if annee is not None else int(group["annee"].max())
-        table = indicator_table(group.drop(columns=["fichier"], errors="ignore"), year)
-        table = table.drop_duplicates("indicateur_id")
+        table = indicator_details(group.drop(columns=["fichier"], errors="ignore"), year)
+        table = table[table["indicateur_id"].isin(wanted)].drop_duplicates("indicateur_id")
         frames.append(pd.DataFrame({"departement": str(code),
                                     "indicateur_id": table["indicateur_id"],
                                     "statut": table["statut"]}))  # fmt: skip
