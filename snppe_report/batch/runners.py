@@ -133,6 +133,7 @@ class LocalRunner(Runner):
         self._context = multiprocessing.get_context(
             "forkserver" if "forkserver" in methods else "spawn"
         )
+        _quiet_resource_tracker()
         if self._context.get_start_method() == "forkserver":
             # Workers fork from a server that has already imported the package.
             self._context.set_forkserver_preload(_PRELOAD)
@@ -266,6 +267,26 @@ class LocalRunner(Runner):
         self._retired.clear()
         self._pools.clear()
         shutil.rmtree(self._markers, ignore_errors=True)
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its English warnings.
+
+    If the batch is killed (SIGKILL), the tracker outlives it for a moment and warns
+    about "leaked semaphore objects" on the user's terminal: it cleans them up all
+    the same, so its warning is silenced (its own process only).
+    """
+    from multiprocessing import resource_tracker
+
+    saved = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = "ignore::UserWarning"
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = saved
 
 
 def _crash(task: Mapping[str, Any]) -> dict:

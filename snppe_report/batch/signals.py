@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from multiprocessing import util
 
 from snppe_report.exceptions import Interruption
 
@@ -81,6 +82,10 @@ def init_worker(batch_pid: int) -> None:
     signal.signal(signal.SIGTERM, _terminated)
     _private = tempfile.mkdtemp(prefix=f"snppe-travail-{os.getpid()}-")
     tempfile.tempdir = _private  # papermill's folders, kernel sockets: all in here
+    # at a normal exit, after the kernels are shut down (their finalizer has priority 100)
+    util.Finalize(
+        None, shutil.rmtree, args=(_private,), kwargs={"ignore_errors": True}, exitpriority=0
+    )
     _parent_death_signal(signal.SIGTERM)
     if not _alive(batch_pid):  # died before the signal was armed
         end_worker(signal.SIGTERM)
