@@ -208,12 +208,12 @@ def run_batch(
     if not folder.is_dir():
         raise InputError("dossier de classeurs introuvable", file=folder)
     out = Path(out_dir).resolve()
+    check_folder(out)  # before any work: a read-only folder or a full disk is known now
     files = find_workbooks(folder, exclude=out)
     if not files:
         raise InputError(
             f"aucun classeur ({', '.join(WORKBOOK_SUFFIXES)}) dans ce dossier", file=folder
         )
-    check_folder(out)  # before any work: a read-only folder or a full disk is known now
     show = Progress.make(progress)
     with stop_on_signals(), Workspace(out) as space:
         previous = outputs.load_manifest(out / outputs.MANIFEST) or {}
@@ -231,7 +231,7 @@ def run_batch(
         with make_runner(executor, jobs, scheduler, workdir=space.dir) as runner:
             try:
                 batch.run(runner, job_set or DEFAULT_JOBS, inputs, previous, force, show, options)
-            except (Interruption, KeyboardInterrupt, _DiskFull) as stop:
+            except (Interruption, KeyboardInterrupt, _DiskFull, OutputError) as stop:
                 runner.abort()
                 show.close()
                 raise batch.stopped(stop) from None
@@ -319,6 +319,8 @@ class _Batch:
                 f"disque plein : lot arrêté ({stop.error.get('message')}) ; {tail}",
                 file=self.journal.out,
             )
+        if isinstance(stop, OutputError):
+            return OutputError(f"{stop.message} ; lot arrêté : {tail}", file=stop.file)
         if isinstance(stop, Interruption):
             return Interruption(f"{stop.message} : {tail}", signal_number=stop.signal_number)
         return Interruption(f"lot interrompu (Ctrl-C) : {tail}", signal_number=2)

@@ -26,7 +26,7 @@ import tempfile
 from pathlib import Path
 
 from snppe_report.destinations import output_error
-from snppe_report.exceptions import InputError
+from snppe_report.exceptions import InputError, OutputError
 
 __all__ = ["Workspace", "LOCK", "WORK_PREFIX", "WORKER_PREFIX", "remove_stale_worker_dirs"]
 
@@ -65,7 +65,7 @@ class Workspace:
         except BlockingIOError:
             holder = os.read(fd, 64).decode(errors="replace").strip() or "inconnu"
             os.close(fd)
-            raise InputError(
+            raise OutputError(
                 f"un autre lot est en cours dans ce dossier de sortie (processus {holder}) : "
                 "attendre sa fin, ou choisir un autre dossier avec -o",
                 file=self.out,
