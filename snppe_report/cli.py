@@ -78,18 +78,21 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _departement(text: str) -> str:
+def check_departement(code: str | None) -> None:
+    """Refuse an unknown ``--departement`` before any work, listing the accepted forms."""
+    if code is None:
+        return
     from snppe_report.exceptions import CollectiviteError
     from snppe_report.read.collectivites import get_collectivite
 
     try:
-        get_collectivite(text)
+        get_collectivite(code)
     except CollectiviteError as err:
-        raise argparse.ArgumentTypeError(
-            f"{err.message} Formes acceptées : code INSEE du département (68, 068, 2A, 971), "
-            "code de la collectivité (6AE, 20R, 69M, 75C) ou son nom exact (Haut-Rhin)."
+        raise CollectiviteError(
+            f"--departement : {err.message} Formes acceptées : code INSEE du département "
+            "(68, 068, 2A, 971), code de la collectivité (6AE, 20R, 69M, 75C) ou son nom "
+            "exact (Haut-Rhin)."
         ) from None
-    return text
 
 
 def _positive(text: str) -> int:
@@ -134,7 +137,6 @@ def _add_inputs(p: argparse.ArgumentParser, several: bool = True) -> None:
         )
     p.add_argument(
         "--departement",
-        type=_departement,
         metavar="CODE",
         help="code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection",
     )
@@ -253,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with _terminate_as_interruption():
+            check_departement(getattr(args, "departement", None))
             return _COMMANDS[args.commande](args)
     except BrokenPipeError:
         # the reader went away (``| head``): end quietly, as Unix tools do
