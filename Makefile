@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/rapports
 
-.PHONY: demo test install system-deps lint bench clean
+.PHONY: demo test install system-deps lint bench clean lab
 
 # The venv is (re)built when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -39,6 +39,12 @@ system-deps:
 test: install system-deps
 	$(BIN)/ruff check snppe_report tests scripts benchmarks
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks; as root (containers) it needs --allow-root.
+# LAB_OPTIONS: e.g. make lab LAB_OPTIONS="--ip=0.0.0.0 --no-browser".
+LAB_OPTIONS ?=
+lab: install
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_OPTIONS)
 
 lint: install
 	$(BIN)/ruff check snppe_report tests scripts benchmarks
