@@ -41,6 +41,14 @@ class Group:
     task: dict | None = None
     result: dict = field(default_factory=dict)
     previous: dict = field(default_factory=dict)  # previous outputs still on disk
+    _headlines: dict | None = field(default=None, repr=False)
+
+    def headlines(self, annee: int | None) -> dict:
+        """:func:`outputs.headlines` of the merged rows, computed once (the index is
+        rewritten after every report of the batch)."""
+        if self._headlines is None:
+            self._headlines = outputs.headlines(self.rows, annee)
+        return self._headlines
 
     @property
     def fictive(self) -> bool:
@@ -250,7 +258,7 @@ def index_rows(
             "liens": group.outputs(),
             "precedent": status in ("echec", "en_attente") and bool(group.previous),
             "fichiers": [m[0]["nom"] for m in group.members],
-            "indicateurs": outputs.headlines(group.rows, annee),
+            "indicateurs": group.headlines(annee),
             "revisions": len(group.revisions),
         }
     for entry in read_failures:
