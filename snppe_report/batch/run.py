@@ -262,6 +262,7 @@ class _Batch:
         self.groups: list[Group] = []
         self.read_failures: list[dict] = []
         self.durations: dict[str, float] = {}
+        self.planned = False  # before planning, the previous manifest is still the truth
 
     def run(self, runner: Runner, jobset: JobSet, inputs, previous, force, show, options) -> None:
         out = options["out_dir"]
@@ -275,6 +276,7 @@ class _Batch:
         plan = plan_reports(self.groups, previous, force=force, **options)
         for group in plan.to_render:
             group.result = {}  # not done yet: the journal keeps its previous entries
+        self.planned = True
         self.journal.write(self.groups, self.read_failures, "en_cours", self.annee)
         with ThreadPoolExecutor(1) as background:
             consolidated = background.submit(_consolidate, self.groups, out)
@@ -307,7 +309,10 @@ class _Batch:
         waiting = sum(not g.result for g in self.groups)
         written = "manifeste et index à jour"
         try:
-            self.journal.write(self.groups, self.read_failures, "interrompu", self.annee)
+            if self.planned:
+                self.journal.write(self.groups, self.read_failures, "interrompu", self.annee)
+            else:
+                written = "manifeste précédent conservé"
         except OutputError as exc:
             written = f"manifeste non mis à jour ({exc.message})"
         tail = (

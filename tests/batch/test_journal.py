@@ -221,3 +221,22 @@ def test_every_spreadsheet_gets_an_entry(tmp_path, name):
     assert entry["fichier"] == name and entry["statut"] == "echec"
     message = entry["erreur"]["message"]
     assert name in message and "Error" not in message and "Traceback" not in message
+
+
+def signalling_extract(task: dict) -> dict:
+    if "signal" in Path(task["fichier"]).read_text():
+        os.kill(os.getpid(), signal.SIGINT)
+    return fake_extract(task)
+
+
+def test_interrupted_while_reading_keeps_the_previous_manifest(tmp_path):
+    src, out = tmp_path / "classeurs", tmp_path / "sortie"
+    src.mkdir()
+    fake_workbook(src, "39-jura.xlsx", "39", 2021)
+    run(src, out)
+    before = (out / "manifest.json").read_bytes()
+    _stopping_workbook(src, "68-haut-rhin.xlsx", "68", signal.SIGINT)
+    jobs = _batch_jobs.JobSet(signalling_extract, fake_render, fake_synthesis)
+    with pytest.raises(Interruption, match="manifeste précédent conservé"):
+        run(src, out, job_set=jobs)
+    assert (out / "manifest.json").read_bytes() == before
