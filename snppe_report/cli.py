@@ -12,12 +12,10 @@ interrupted by Ctrl-C / SIGTERM; 141 the reader of the standard output went away
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime
 import logging
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from snppe_report import __version__
@@ -254,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     from snppe_report.destinations import output_error, silence_stdout
 
     try:
-        with _terminate_as_interruption():
+        from snppe_report.batch.signals import stop_on_signals
+
+        with stop_on_signals(once=False):  # SIGTERM too ends as Ctrl-C does, and says so
             check_departement(getattr(args, "departement", None))
             return _COMMANDS[args.commande](args)
     except BrokenPipeError:
@@ -269,31 +269,15 @@ def main(argv: list[str] | None = None) -> int:
             silence_stdout()  # what is left in the buffer would fail again at exit
         print(f"snppe : erreur : {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("snppe : interrompu (Ctrl-C).", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # SignalStop (SIGINT, SIGTERM) or a bare Ctrl-C
+        number = getattr(stop, "signum", signal.SIGINT)
+        word = getattr(stop, "word", "Ctrl-C")
+        print(f"snppe : interrompu ({word}).", file=sys.stderr)
+        return 128 + number
     except OSError as exc:  # a write nobody anticipated: still French, still no traceback
         log.debug("écriture impossible", exc_info=True)
         print(f"snppe : erreur : {output_error(exc)}", file=sys.stderr)
         return 2
-
-
-@contextlib.contextmanager
-def _terminate_as_interruption() -> Iterator[None]:
-    """SIGTERM raises :class:`Interruption` (exit 143) while a command runs."""
-
-    def stop(signum, frame):
-        raise Interruption("interrompu (SIGTERM).", signal_number=signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, stop)
-    except ValueError:  # not in the main thread: leave signals alone
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _emit(text: str, optional: bool = False) -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from snppe_report.destinations import output_error
-from snppe_report.exceptions import Interruption, RenderError, SnppeError
+from snppe_report.exceptions import RenderError, SnppeError
 
 __all__ = [
     "JobSet",
@@ -116,13 +116,11 @@ def failure(exc: BaseException, stage: str = "rapport", file: str | None = None)
 def run_guarded(job: Job, task: Mapping[str, Any]) -> dict:
     """Run ``job(task)``; any exception becomes a failed result instead of escaping.
 
-    Except :class:`Interruption` (Ctrl-C or SIGTERM while the job ran in this process):
-    the batch itself must stop.
+    A stopping signal (:class:`KeyboardInterrupt`, not an :class:`Exception`) still
+    stops the batch.
     """
     try:
         result = job(task)
-    except Interruption:
-        raise
     except Exception as exc:  # a job must never take the batch down
         log.debug("tâche en échec", exc_info=True)
         return failure(exc, str(task.get("etape", "rapport")), task.get("fichier"))

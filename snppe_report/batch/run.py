@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,7 @@ from snppe_report.batch.journal import Journal, duplicates
 from snppe_report.batch.plan import Group, group_inputs, plan_reports
 from snppe_report.batch.progress import Progress, seconds
 from snppe_report.batch.runners import Runner, make_runner
-from snppe_report.batch.signals import stop_on_signals
+from snppe_report.batch.signals import SIGNAL_WORDS, stop_on_signals
 from snppe_report.batch.workspace import Workspace
 from snppe_report.destinations import check_folder, is_disk_full
 from snppe_report.exceptions import InputError, Interruption, OutputError, ParameterError
@@ -231,7 +232,7 @@ def run_batch(
         with make_runner(executor, jobs, scheduler, workdir=space.dir) as runner:
             try:
                 batch.run(runner, job_set or DEFAULT_JOBS, inputs, previous, force, show, options)
-            except (Interruption, KeyboardInterrupt, _DiskFull, OutputError) as stop:
+            except (KeyboardInterrupt, _DiskFull, OutputError) as stop:
                 runner.abort()
                 show.close()
                 raise batch.stopped(stop) from None
@@ -326,9 +327,9 @@ class _Batch:
             )
         if isinstance(stop, OutputError):
             return OutputError(f"{stop.message} ; lot arrêté : {tail}", file=stop.file)
-        if isinstance(stop, Interruption):
-            return Interruption(f"{stop.message} : {tail}", signal_number=stop.signal_number)
-        return Interruption(f"lot interrompu (Ctrl-C) : {tail}", signal_number=2)
+        number = getattr(stop, "signum", signal.SIGINT)
+        word = SIGNAL_WORDS.get(number, f"signal {number}")
+        return Interruption(f"lot interrompu ({word}) : {tail}", signal_number=number)
 
 
 # -- steps ------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Stopping a batch cleanly, and tying its workers to it.
 
 Parent side, :func:`stop_on_signals`: while a batch runs, SIGINT (Ctrl-C) and SIGTERM
-raise :class:`~snppe_report.exceptions.Interruption` in the main thread; the batch then
-stops its workers (and their kernels), writes its manifest and ends with exit code
-130 or 143. A second signal during that cleanup is ignored.
+raise :class:`SignalStop` in the main thread; the batch then stops its workers (and
+their kernels), writes its manifest and raises
+:class:`~snppe_report.exceptions.Interruption` (exit code 130 or 143). A second signal
+during that cleanup is ignored.
 
 Worker side, :func:`init_worker` (the process pool's initializer):
 
@@ -35,32 +36,55 @@ import time
 from collections.abc import Iterator
 from multiprocessing import util
 
-from snppe_report.exceptions import Interruption
-
-__all__ = ["stop_on_signals", "init_worker", "SIGNAL_WORDS"]
+__all__ = ["SignalStop", "stop_on_signals", "init_worker", "SIGNAL_WORDS"]
 
 log = logging.getLogger(__name__)
 
 #: How each stopping signal is named to the user.
 SIGNAL_WORDS = {signal.SIGINT: "Ctrl-C", signal.SIGTERM: "SIGTERM"}
 _PR_SET_PDEATHSIG = 1
+_NOISY = ("asyncio", "papermill", "nbclient", "traitlets", "snppe_report.report.render")
 _WATCH_EVERY = 0.5
 _private: str | None = None
 
 
+class SignalStop(KeyboardInterrupt):
+    """Raised by the handlers of :func:`stop_on_signals`: a stopping signal arrived.
+
+    A :class:`KeyboardInterrupt` (not an :class:`Exception`), so that no ``except
+    Exception`` on the way (papermill, a job guard) mistakes it for a failure.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def word(self) -> str:
+        return SIGNAL_WORDS.get(self.signum, f"signal {self.signum}")
+
+
 @contextlib.contextmanager
-def stop_on_signals() -> Iterator[None]:
-    """SIGINT and SIGTERM raise :class:`Interruption` while the block runs (main thread)."""
+def stop_on_signals(once: bool = True) -> Iterator[None]:
+    """SIGINT and SIGTERM raise :class:`SignalStop` while the block runs (main thread).
+
+    ``once``: after the first signal, the others are ignored until the block ends
+    (the cleanup that follows must not be interrupted).
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     stopping = (signal.SIGINT, signal.SIGTERM)
 
     def stop(signum, frame):
-        for other in stopping:  # the cleanup that follows must not be interrupted again
-            signal.signal(other, signal.SIG_IGN)
-        word = SIGNAL_WORDS.get(signum, f"signal {signum}")
-        raise Interruption(f"lot interrompu ({word})", signal_number=signum)
+        if once:
+            for other in stopping:
+                signal.signal(other, signal.SIG_IGN)
+        # what breaks as the run unwinds (kernel client, event loop) is no news: the
+        # user asked for it, and gets one French line instead
+        for name in _NOISY:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        raise SignalStop(signum)
 
     previous = {s: signal.signal(s, stop) for s in stopping}
     try:
