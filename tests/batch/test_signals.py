@@ -174,3 +174,26 @@ def test_real_batch_interrupted_leaves_no_kernel(demo, tmp_path, number):
     assert "Traceback" not in err and "Warning" not in err and "KeyboardInterrupt" not in err
     assert _survivors(processes, 10) == []
     assert _private_folders(processes) == []
+
+
+@pytest.mark.slow
+def test_report_stopped_by_sigterm(demo, tmp_path):
+    workbook = sorted(demo.glob("*.xlsx"))[0]
+    with subprocess.Popen(
+        [sys.executable, "-m", "snppe_report.cli", "report", str(workbook), "-o", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        deadline = time.monotonic() + 120
+        while not _kernels(psutil.Process(process.pid).children(recursive=True)):
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.1)
+        time.sleep(1)  # the notebook is running
+        processes = psutil.Process(process.pid).children(recursive=True)
+        process.terminate()
+        err = process.stderr.read()
+        assert process.wait(60) == 143
+    assert err == "snppe : interrompu (SIGTERM).\n"
+    assert _survivors(processes, 10) == []
+    assert not list(tmp_path.rglob("*.tmp")) and not list(tmp_path.rglob("rapport-*"))
