@@ -38,6 +38,7 @@ WORK_PREFIX = ".snppe-travail-"
 #: Private folder of a worker in the system temporary folder (``<prefix><pid>-<random>``).
 WORKER_PREFIX = "snppe-travail-"
 _TMP = re.compile(r"^\..+\.[0-9a-z_]{6,}\.tmp$")
+_OURS = ("manifest.json", "index.html", "consolide.", "synthese-nationale", "rapport-")
 _WORKER_DIR = re.compile(rf"^{WORKER_PREFIX}(\d+)-")
 
 
@@ -97,8 +98,10 @@ class Workspace:
             if entry.name.startswith(WORK_PREFIX) and entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
                 removed += 1
-        for path in self.out.rglob(".*.tmp"):
-            if _TMP.match(path.name) and path.is_file() and WORK_PREFIX not in str(path):
+        # only the batch's own outputs, in the folder and one level down (the output
+        # folder may be shared with other files: nothing else is touched)
+        for path in [*self.out.glob(".*.tmp"), *self.out.glob("*/.*.tmp")]:
+            if _TMP.match(path.name) and path.name[1:].startswith(_OURS) and path.is_file():
                 path.unlink(missing_ok=True)
                 removed += 1
         removed += remove_stale_worker_dirs()

@@ -66,3 +66,15 @@ def test_snapshot_is_a_copy_with_its_hash(tmp_path):
         assert sha == hashlib.sha256(b"contenu du classeur").hexdigest()
         with pytest.raises(InputError, match="classeur illisible"):
             space.snapshot(1, tmp_path / "absent.xlsx")
+
+
+def test_other_temporary_files_are_left_alone(tmp_path):
+    others = [
+        tmp_path / ".notes.txt.abcdef12.tmp",
+        tmp_path / "a" / "b" / ".rapport-1.html.abc123.tmp",
+    ]
+    for path in others:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    with Workspace(tmp_path):
+        assert all(p.exists() for p in others)
