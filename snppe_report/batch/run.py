@@ -159,7 +159,7 @@ def run_batch(
     Parameters
     ----------
     dossier : path-like
-        Folder searched recursively for ``.xlsx``, ``.xlsm`` and ``.ods`` workbooks.
+        Folder searched recursively for workbooks (:data:`WORKBOOK_SUFFIXES`).
     out_dir : path-like
         Output folder: ``index.html``, ``manifest.json``, ``consolide.*``,
         ``synthese-nationale.*`` and one folder per collectivité.
@@ -195,7 +195,13 @@ def run_batch(
     ParameterError
         Wrong option (format, number of jobs, executor).
     InputError
-        The folder does not exist or holds no workbook.
+        The folder does not exist (or is a file) or holds no workbook.
+    OutputError
+        The output folder cannot be written (checked first), another batch holds it,
+        or the disk filled up during the batch (which then stops).
+    Interruption
+        Ctrl-C or SIGTERM: workers and kernels are stopped, the manifest and the index
+        describe what exists (exit code 130 or 143).
     """
     started = time.perf_counter()
     formats = _check_options(formats, jobs)
