@@ -17,6 +17,7 @@ Pure standard library: imported by the CLI before anything heavy.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 import tempfile
@@ -35,6 +36,8 @@ __all__ = [
     "stdout_closed",
     "write_stdout",
 ]
+
+log = logging.getLogger(__name__)
 
 #: How the standard output is named in messages.
 STDOUT = "sortie standard"
@@ -77,6 +80,7 @@ def output_error(exc: OSError, target: str | os.PathLike[str] | None = None) -> 
     if isinstance(exc, OutputError):  # pragma: no cover - defensive
         return exc
     where = target if target is not None else (exc.filename or None)
+    log.info("écriture impossible (%s) : %r", where, exc)  # the system's words, with -v
     error = OutputError(f"écriture impossible : {reason(exc)}", file=where)
     error.errno = exc.errno  # type: ignore[attr-defined]
     return error
