@@ -332,6 +332,7 @@ class DaskRunner(Runner):
             self.client.submit(run_guarded, job, dict(task), pure=False, retries=1): i
             for i, task in enumerate(tasks)
         }
+        self._futures = list(futures)
         for future in dask_completed(list(futures), loop=self.client.loop):
             index = futures[future]
             try:
@@ -340,6 +341,14 @@ class DaskRunner(Runner):
                 result = failure(exc, str(tasks[index].get("etape", "rapport")))
             future.release()
             yield index, result
+
+    def abort(self) -> None:
+        """Cancel the tasks not finished (the cluster itself is not ours to stop)."""
+        try:
+            self.client.cancel(getattr(self, "_futures", []))
+        except Exception as exc:  # pragma: no cover - best effort
+            log.warning("annulation des tâches Dask : %s", exc)
+        self.close()
 
     def close(self) -> None:
         try:
