@@ -310,6 +310,7 @@ class DaskRunner(Runner):
     """
 
     def __init__(self, scheduler: str) -> None:
+        self._futures: list = []  # of the current run, cancelled by abort()
         try:
             from distributed import Client
         except ImportError as exc:
@@ -345,7 +346,7 @@ class DaskRunner(Runner):
     def abort(self) -> None:
         """Cancel the tasks not finished (the cluster itself is not ours to stop)."""
         try:
-            self.client.cancel(getattr(self, "_futures", []))
+            self.client.cancel(self._futures)
         except Exception as exc:  # pragma: no cover - best effort
             log.warning("annulation des tâches Dask : %s", exc)
         self.close()
