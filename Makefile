@@ -10,7 +10,7 @@ AXE    := build/axe/node_modules/axe-core/axe.min.js
 LOCK   := requirements.lock
 UV     := $(shell sed -n 's/^uv==//p' $(LOCK))
 
-.PHONY: demo test install lock system-deps axe lint bench clean
+.PHONY: demo test install lock system-deps axe lint bench clean lab
 
 # The venv gets exactly the versions of requirements.lock, those the tests passed with
 # (uv installs them: pip would take minutes), and is synced again when the lock or
@@ -65,6 +65,12 @@ axe: $(AXE)
 test: install system-deps $(AXE)
 	$(BIN)/ruff check snppe_report tests scripts benchmarks
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks; as root (containers) it needs --allow-root.
+# LAB_OPTIONS: e.g. make lab LAB_OPTIONS="--ip=0.0.0.0 --no-browser".
+LAB_OPTIONS ?=
+lab: install
+	$(BIN)/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root) $(LAB_OPTIONS)
 
 lint: install
 	$(BIN)/ruff check snppe_report tests scripts benchmarks

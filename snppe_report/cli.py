@@ -3,18 +3,23 @@
 Thin by design: parse, call one library function, turn a :class:`SnppeError`
 into its French message and exit code. Anything else is a bug and may show a
 traceback. Exit codes: 0 success; 1 ``check --strict`` found something, or a
-batch had failures; 2 unusable input or wrong option; 3 rendering failed.
+batch had failures; 2 unusable input, wrong option or an output that cannot be
+written (checked before any work when it can be); 3 rendering failed; 130 / 143
+interrupted by Ctrl-C / SIGTERM; 141 the reader of the standard output went away
+(``| head``: nothing is printed, as Unix tools do).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import logging
+import signal
 import sys
 from pathlib import Path
 
 from snppe_report import __version__
-from snppe_report.exceptions import ParameterError, SnppeError
+from snppe_report.exceptions import Interruption, OutputError, ParameterError, SnppeError
 
 # argparse's own messages, in French (argparse looks them up through gettext).
 _FR = {
@@ -52,10 +57,40 @@ def _formats(text: str) -> tuple[str, ...]:
     return items
 
 
+#: First campaign year a report can be about: the SNPPE diagnostic year.
+FIRST_YEAR = 2019
+
+
+def accepted_years() -> range:
+    """Campaign years ``--annee`` accepts: from the 2019 diagnostic to next year."""
+    return range(FIRST_YEAR, datetime.date.today().year + 2)
+
+
 def _year(text: str) -> int:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        raise argparse.ArgumentTypeError(f"année invalide « {text} » (ex. 2023)")
+    years = accepted_years()
+    if not text.strip().isdigit() or int(text) not in years:
+        raise argparse.ArgumentTypeError(
+            f"année invalide « {text} » : années acceptées de {years[0]} à {years[-1]} "
+            "(année de campagne du tableau de bord, ex. 2023)"
+        )
     return int(text)
+
+
+def check_departement(code: str | None) -> None:
+    """Refuse an unknown ``--departement`` before any work, listing the accepted forms."""
+    if code is None:
+        return
+    from snppe_report.exceptions import CollectiviteError
+    from snppe_report.read.collectivites import get_collectivite
+
+    try:
+        get_collectivite(code)
+    except CollectiviteError as err:
+        raise CollectiviteError(
+            f"--departement : {err.message} Formes acceptées : code INSEE du département "
+            "(68, 068, 2A, 971), code de la collectivité (6AE, 20R, 69M, 75C) ou son nom "
+            "exact (Haut-Rhin)."
+        ) from None
 
 
 def _positive(text: str) -> int:
@@ -87,11 +122,21 @@ def _add_render_options(p: argparse.ArgumentParser, default_out: str) -> None:
 def _add_inputs(p: argparse.ArgumentParser, several: bool = True) -> None:
     """The workbook argument(s) and --departement."""
     if several:
-        p.add_argument("classeurs", nargs="+", type=Path, metavar="CLASSEUR")
+        p.add_argument(
+            "classeurs",
+            nargs="+",
+            type=Path,
+            metavar="CLASSEUR",
+            help="tableau(x) de bord SNPPE (.xlsx, .xlsm, .ods…)",
+        )
     else:
-        p.add_argument("classeur", type=Path, metavar="CLASSEUR")
+        p.add_argument(
+            "classeur", type=Path, metavar="CLASSEUR", help="tableau de bord SNPPE (.xlsx, .ods…)"
+        )
     p.add_argument(
-        "--departement", help="code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection"
+        "--departement",
+        metavar="CODE",
+        help="code de la collectivité (ex. 68, 2A, 69M) ; remplace la détection",
     )
 
 
@@ -101,7 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="snppe",
         description="Rapports annuels SNPPE à partir des tableaux de bord des collectivités.",
     )
-    parser.add_argument("--version", action="version", version=f"snppe-report {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"snppe-report {__version__}",
+        help="afficher la version et quitter",
+    )
     parser.add_argument(
         "-v",
         "--verbeux",
@@ -164,12 +214,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
     )
 
-    p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
+    p = sub.add_parser(
+        "report",
+        help="produire le rapport HTML et PDF d'une collectivité",
+        description=(
+            "Produit le rapport annuel d'une collectivité (HTML et PDF) dans "
+            "DOSSIER/<collectivité>/ ; un rapport précédent n'est remplacé qu'en cas de succès."
+        ),
+    )
     _add_inputs(p, several=False)
     _add_render_options(p, "build/rapports")
 
-    p = sub.add_parser("batch", help="tous les rapports d'un dossier, index et synthèse")
-    p.add_argument("dossier", type=Path, metavar="DOSSIER_CLASSEURS")
+    p = sub.add_parser(
+        "batch",
+        help="tous les rapports d'un dossier, index et synthèse",
+        description=(
+            "Produit le rapport de chaque collectivité d'un dossier de classeurs, l'index, "
+            "la synthèse nationale et les données consolidées ; une relance ne refait que "
+            "ce qui manque ou a changé."
+        ),
+    )
+    p.add_argument(
+        "dossier",
+        type=Path,
+        metavar="DOSSIER_CLASSEURS",
+        help="dossier parcouru (sous-dossiers compris) à la recherche des classeurs",
+    )
     _add_render_options(p, "build/lot")
     p.add_argument(
         "-j",
@@ -198,7 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-n", "--nombre", type=_positive, default=101, help="nombre de départements (défaut : 101)"
     )
     p.add_argument(
-        "-o", "--sortie", type=Path, default=Path("build/donnees-fictives"), metavar="DOSSIER"
+        "-o",
+        "--sortie",
+        type=Path,
+        default=Path("build/donnees-fictives"),
+        metavar="DOSSIER",
+        help="dossier où écrire les classeurs (défaut : build/donnees-fictives)",
     )
     p.add_argument("--graine", type=int, default=2026, help="graine aléatoire (reproductible)")
     return parser
@@ -215,20 +290,70 @@ def main(argv: list[str] | None = None) -> int:
         # WeasyPrint reports the screen-only CSS it skips in print; not for the user
         for noisy in ("weasyprint", "fontTools"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
+    from snppe_report.destinations import output_error, silence_stdout
+
     try:
-        return _COMMANDS[args.commande](args)
+        from snppe_report.batch.signals import stop_on_signals
+
+        with stop_on_signals(once=False):  # SIGTERM too ends as Ctrl-C does, and says so
+            check_departement(getattr(args, "departement", None))
+            return _COMMANDS[args.commande](args)
+    except BrokenPipeError:
+        # the reader went away (``| head``): end quietly, as Unix tools do
+        silence_stdout()
+        return 128 + signal.SIGPIPE
+    except Interruption as err:
+        print(f"snppe : {err}", file=sys.stderr)
+        return err.exit_code
     except SnppeError as err:
+        if isinstance(err, OutputError) and err.file == "sortie standard":
+            silence_stdout()  # what is left in the buffer would fail again at exit
         print(f"snppe : erreur : {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("snppe : interrompu.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # SignalStop (SIGINT, SIGTERM) or a bare Ctrl-C
+        number = getattr(stop, "signum", signal.SIGINT)
+        word = getattr(stop, "word", "Ctrl-C")
+        print(f"snppe : interrompu ({word}).", file=sys.stderr)
+        return 128 + number
+    except OSError as exc:  # a write nobody anticipated: still French, still no traceback
+        log.debug("écriture impossible", exc_info=True)
+        print(f"snppe : erreur : {output_error(exc)}", file=sys.stderr)
+        return 2
+
+
+def _emit(text: str, optional: bool = False) -> None:
+    """Print results on the standard output (a failed write raises :class:`OutputError`).
+
+    ``optional``: a mere summary of files already written, skipped when stdout is closed.
+    """
+    from snppe_report.destinations import stdout_closed, write_stdout
+
+    if optional and stdout_closed():
+        return
+    write_stdout(text + "\n")
+
+
+def _stdout_product() -> None:
+    """Refuse a closed standard output before any work, when it is where results go."""
+    from snppe_report.destinations import STDOUT, stdout_closed
+
+    if stdout_closed():
+        raise OutputError(
+            "sortie fermée : rien ne peut être écrit (rediriger vers un fichier ou utiliser -o)",
+            file=STDOUT,
+        )
 
 
 def _extract(args) -> int:
-    from snppe_report.output import write_table
+    from snppe_report.destinations import check_file
+    from snppe_report.output import check_table_path, write_table
     from snppe_report.read.table import extract
 
+    if args.sortie is None:
+        _stdout_product()
+    else:  # before reading anything: a wrong -o is known now
+        check_table_path(args.sortie)
+        check_file(args.sortie)
     frames, failed = [], 0
     for path in args.classeurs:
         try:
@@ -249,9 +374,15 @@ def _extract(args) -> int:
 
 def _indicateurs(args) -> int:
     from snppe_report.analysis.indicators import check_campaign_year, indicator_table
-    from snppe_report.output import write_table
+    from snppe_report.destinations import check_file
+    from snppe_report.output import check_table_path, write_table
     from snppe_report.read.table import extract
 
+    if args.sortie is None:
+        _stdout_product()
+    else:  # before reading anything: a wrong -o is known now
+        check_table_path(args.sortie)
+        check_file(args.sortie)
     frames, failed = [], 0
     for path in args.classeurs:
         try:
@@ -280,6 +411,7 @@ def _check(args) -> int:
         from snppe_report.annotate import check_out_dir
 
         check_out_dir(args.annoter)
+    _stdout_product()
     found, failed, checked = 0, 0, []
     for path in args.classeurs:
         try:
@@ -291,7 +423,7 @@ def _check(args) -> int:
             continue
         findings = check_extraction(extraction)
         found += len(findings)
-        print(format_findings(extraction, findings))
+        _emit(format_findings(extraction, findings))
         if args.annoter is not None:
             checked.append((workbook, extraction, findings))
     if failed:
@@ -305,13 +437,15 @@ def _check(args) -> int:
         from snppe_report.annotate import write_annotated_all
 
         for written in write_annotated_all(checked, args.annoter):
-            print(written.summary())
+            _emit(written.summary(), optional=True)
     return 1 if args.strict and found else 0
 
 
 def _report(args) -> int:
+    from snppe_report.destinations import check_folder
     from snppe_report.report.render import render_report
 
+    check_folder(args.sortie)  # before the render, not after it
     result = render_report(
         args.classeur,
         departement=args.departement,
@@ -320,7 +454,7 @@ def _report(args) -> int:
         out_dir=args.sortie,
     )
     for kind, path in result.outputs.items():
-        print(f"{kind} : {path}")
+        _emit(f"{kind} : {path}", optional=True)
     return 0
 
 
@@ -340,15 +474,17 @@ def _batch(args) -> int:
         scheduler=args.scheduler,
         annoter=args.annoter,
     )
-    print(result.summary())
+    _emit(result.summary(), optional=True)
     return 1 if result.failures else 0
 
 
 def _demo_data(args) -> int:
     from snppe_report.demo.synthetic import write_demo_workbooks
+    from snppe_report.destinations import check_folder
 
+    check_folder(args.sortie)
     paths = write_demo_workbooks(args.sortie, count=args.nombre, seed=args.graine)
-    print(f"{len(paths)} classeurs fictifs écrits dans {args.sortie}")
+    _emit(f"{len(paths)} classeurs fictifs écrits dans {args.sortie}", optional=True)
     return 0
 
 

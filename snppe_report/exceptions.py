@@ -20,6 +20,8 @@ __all__ = [
     "CollectiviteError",
     "ParameterError",
     "RenderError",
+    "OutputError",
+    "Interruption",
 ]
 
 
@@ -106,3 +108,25 @@ class RenderError(SnppeError):
     """The report could not be executed or rendered (notebook, HTML or PDF step)."""
 
     exit_code = 3
+
+
+class OutputError(SnppeError):
+    """An output cannot be written: full disk, read-only folder, closed output (exit 2).
+
+    ``file`` is the output concerned (or ``"sortie standard"``); :meth:`where` shows
+    its whole path, since the same name may exist in several folders.
+    """
+
+    def where(self) -> str:
+        return f"« {self.file} »" if self.file else ""
+
+
+class Interruption(SnppeError):
+    """The run was stopped by a signal: exit 130 (Ctrl-C, SIGINT) or 143 (SIGTERM)."""
+
+    exit_code = 130
+
+    def __init__(self, message: str, *, signal_number: int = 2, **where) -> None:
+        super().__init__(message, **where)
+        self.signal_number = signal_number
+        self.exit_code = 128 + signal_number

@@ -30,7 +30,15 @@ LAYERS = {
     "batch": 5,
     "cli": 6,
 }
-FOUNDATION = {"exceptions", "text", "formatting", "output", "_paths", "__init__"}
+FOUNDATION = {
+    "exceptions",
+    "text",
+    "formatting",
+    "output",
+    "destinations",
+    "_paths",
+    "__init__",
+}
 #: Imports of these packages load megabytes: never at import time of the pure stages.
 HEAVY = ("matplotlib", "papermill", "nbconvert", "weasyprint", "typst", "openpyxl", "odf", "jinja2")
 

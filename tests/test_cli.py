@@ -1,5 +1,7 @@
 import csv
 import io
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -113,3 +115,125 @@ def test_check_annoter_bad_input_writes_nothing(tmp_path, capsys):
     # a file where a folder is expected: refused before reading
     assert main(["check", str(EXAMPLE_2023), "--annoter", str(bad)]) == 2
     assert "--annoter attend un dossier" in capsys.readouterr().err
+
+
+# -- output errors: each builds its own condition ---------------------------------------
+
+SNPPE = [sys.executable, "-m", "snppe_report.cli"]
+
+
+def _snppe(*args, **kw):
+    return subprocess.run([*SNPPE, *map(str, args)], capture_output=True, text=True, **kw)
+
+
+def test_closed_pipe_ends_quietly():
+    """``snppe extract x | head -1``, and ``check``: the reader leaves, no traceback."""
+    for command in ("extract", "check"):
+        with subprocess.Popen(
+            [*SNPPE, command, *[str(EXAMPLE_2023)] * 12],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process:
+            assert process.stdout.readline()
+            process.stdout.close()  # as head does after its line
+            err = process.stderr.read().decode()
+            assert process.wait() == 141 and err == ""
+
+
+def test_full_stdout_and_closed_stdout():
+    for command in ("extract", "check"):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [*SNPPE, command, str(EXAMPLE_2023)], stdout=full, stderr=subprocess.PIPE
+            )
+        err = done.stderr.decode()
+        assert done.returncode == 2
+        assert err == "snppe : erreur : « sortie standard » : écriture impossible : disque plein\n"
+        closed = subprocess.run(
+            ["sh", "-c", '"$@" >&-', "sh", *SNPPE, command, str(EXAMPLE_2023)],
+            capture_output=True,
+            text=True,
+        )
+        assert closed.returncode == 2 and "sortie fermée" in closed.stderr
+        assert "Traceback" not in closed.stderr
+
+
+def test_impossible_output_checked_before_any_work(tmp_path, capsys):
+    (tmp_path / "fichier").write_text("x")
+    absent = tmp_path / "absent.xlsx"  # would fail if it were read first
+    for argv in (
+        ["extract", absent, "-o", tmp_path / "fichier" / "t.csv"],
+        ["report", absent, "-o", tmp_path / "fichier" / "rapports"],
+        ["batch", tmp_path, "-o", tmp_path / "fichier"],
+        ["demo-data", "-o", tmp_path / "fichier" / "x"],
+    ):
+        assert main([str(a) for a in argv]) == 2
+        err = capsys.readouterr().err
+        assert "écriture impossible" in err and "fichier" in err and "absent" not in err
+    assert main(["extract", str(absent), "-o", str(tmp_path / "t.txt")]) == 2
+    assert "extension « .txt »" in capsys.readouterr().err
+
+
+def test_extract_on_a_full_disk_keeps_the_previous_table(tmp_path):
+    from .filesystems import fill, mounted_tmpfs
+
+    with mounted_tmpfs(tmp_path / "petit", "512k") as small:
+        table = small / "table.csv"
+        table.write_text("table précédente")
+        fill(small)
+        done = _snppe("extract", EXAMPLE_2023, EXAMPLE_2023, "-o", table)
+        assert done.returncode == 2, done.stderr
+        assert "disque plein" in done.stderr and str(table) in done.stderr
+        assert "Traceback" not in done.stderr
+        assert table.read_text() == "table précédente"
+        assert sorted(p.name for p in small.iterdir()) == ["remplissage", "table.csv"]
+
+
+def test_read_only_output_folder_even_as_root(tmp_path):
+    from .filesystems import WITHOUT_DAC_OVERRIDE, read_only_for_others
+
+    if WITHOUT_DAC_OVERRIDE is None:
+        pytest.skip("setpriv (root) absent")
+    folder = read_only_for_others(tmp_path / "lecture-seule")
+    done = subprocess.run(
+        [*WITHOUT_DAC_OVERRIDE, *SNPPE, "extract", str(EXAMPLE_2023), "-o", str(folder / "t.csv")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "dossier en lecture seule" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- help and option messages ------------------------------------------------------------
+
+
+def test_help_is_french_everywhere(capsys):
+    for argv, expected in (
+        (["--help"], "afficher la version et quitter"),
+        (["extract", "--help"], "tableau(x) de bord SNPPE"),
+        (["report", "--help"], "Produit le rapport annuel"),
+        (["demo-data", "--help"], "dossier où écrire les classeurs"),
+        (["batch", "--help"], "dossier parcouru"),
+    ):
+        with pytest.raises(SystemExit):
+            main(argv)
+        out = capsys.readouterr().out
+        assert expected in out
+        assert "show program" not in out and "show this help" not in out
+
+
+def test_option_values_list_what_is_accepted(tmp_path, capsys):
+    from snppe_report.cli import accepted_years
+
+    with pytest.raises(SystemExit):
+        main(["report", str(EXAMPLE_2023), "--annee", "1990"])
+    years = accepted_years()
+    assert f"années acceptées de 2019 à {years[-1]}" in capsys.readouterr().err
+    absent = tmp_path / "absent.xlsx"  # checked before the workbook is read
+    assert main(["extract", str(absent), "--departement", "999"]) == 2
+    err = capsys.readouterr().err
+    assert "Formes acceptées" in err and "2A" in err and "69M" in err
+    workbook = tmp_path / "68.xlsx"
+    workbook.write_bytes(EXAMPLE_2023.read_bytes())
+    assert main(["batch", str(workbook), "-o", str(tmp_path / "lot")]) == 2
+    assert "c'est un fichier, pas un dossier" in capsys.readouterr().err

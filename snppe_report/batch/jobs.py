@@ -19,9 +19,11 @@ This module imports nothing heavy at load time: it is imported by the parent, by
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import inspect
 import logging
 import resource
+import tempfile
 import threading
 import time
 import traceback
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from snppe_report.destinations import output_error
 from snppe_report.exceptions import RenderError, SnppeError
 
 __all__ = [
@@ -87,8 +90,12 @@ def failure(exc: BaseException, stage: str = "rapport", file: str | None = None)
     file : str, optional
         The input concerned, when the error does not name it.
     """
+    if isinstance(exc, OSError):  # a failed write: its French cause, not Python's text
+        exc = output_error(exc)
     if isinstance(exc, SnppeError):
         erreur = exc.to_dict()
+        if getattr(exc, "errno", None):
+            erreur["errno"] = exc.errno  # type: ignore[attr-defined]  # full disk: stop
     else:
         erreur = {
             "type": type(exc).__name__,
@@ -107,7 +114,11 @@ def failure(exc: BaseException, stage: str = "rapport", file: str | None = None)
 
 
 def run_guarded(job: Job, task: Mapping[str, Any]) -> dict:
-    """Run ``job(task)``; any exception becomes a failed result instead of escaping."""
+    """Run ``job(task)``; any exception becomes a failed result instead of escaping.
+
+    A stopping signal (:class:`KeyboardInterrupt`, not an :class:`Exception`) still
+    stops the batch.
+    """
     try:
         result = job(task)
     except Exception as exc:  # a job must never take the batch down
@@ -182,14 +193,27 @@ def in_render_thread(func: Callable[..., dict], *args: Any) -> dict:
 
 
 def _render(task: Mapping[str, Any]) -> dict:
+    """Render into a private folder, check, then publish into the collectivité's folder.
+
+    The workbook is the batch's snapshot of it, whose hash is checked against the one
+    planned; the report is published only once it is known to be about the expected
+    collectivité, so a job never writes into another collectivité's folder.
+    """
     from snppe_report.report import render
+    from snppe_report.report.publish import discard, keep_failure, publish
 
     expected = task["collectivite"]
     out_dir = Path(task["out_dir"]).resolve()
+    dest = _inside(out_dir / expected["slug"], out_dir)
+    principal = Path(task["principal"])
+    if task.get("sha256") and _sha256(principal) != task["sha256"]:
+        raise RenderError(
+            "le classeur a changé depuis la planification du lot : relancer le lot",
+            file=task.get("fichier") or principal,
+        )
     kwargs: dict[str, Any] = {
         "annee": task.get("annee"),
         "formats": tuple(task["formats"]),
-        "out_dir": out_dir,
         "kernel_name": task.get("kernel_name", "python3"),
     }
     if task.get("departement"):
@@ -197,21 +221,38 @@ def _render(task: Mapping[str, Any]) -> dict:
     others = list(task.get("autres") or ())
     if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
         kwargs["autres_classeurs"] = others
-    with _engine(task):
-        result = render.render_report(task["principal"], **kwargs)
-    if result.collectivite.code != expected["code"]:
-        raise RenderError(
-            f"le rapport a été produit pour {result.collectivite.nom} "
-            f"({result.collectivite.code}) au lieu de {expected['nom']} ({expected['code']})",
-            file=task["principal"],
-        )
-    outputs = {kind: str(_inside(Path(path), out_dir)) for kind, path in result.outputs.items()}
+    with tempfile.TemporaryDirectory(prefix="snppe-rendu-") as private:
+        staging = Path(private)
+        try:
+            with _engine(task):
+                result = render.render_report(principal, out_dir=staging, **kwargs)
+        except BaseException:
+            for failed in staging.glob("*/*.echec.ipynb"):  # kept for audit, where it belongs
+                keep_failure(failed, dest / failed.name)
+            raise
+        if result.collectivite.code != expected["code"]:
+            raise RenderError(
+                f"le classeur décrit {result.collectivite.nom} ({result.collectivite.code}) "
+                f"et non {expected['nom']} ({expected['code']}) : rien n'a été publié",
+                file=task.get("fichier") or principal,
+            )
+        published = publish({kind: Path(p) for kind, p in result.outputs.items()}, dest)
+    discard(dest / f"rapport-{result.annee}.echec.ipynb")
+    outputs = {kind: str(_inside(Path(path), out_dir)) for kind, path in published.items()}
     return {
         "statut": "ok",
         "sorties": outputs,
         "durees": {k: round(float(v), 3) for k, v in result.durations.items()},
         "memoire_mo": _memory(),
     }
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _synthesis(task: Mapping[str, Any]) -> dict:

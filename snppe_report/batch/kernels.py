@@ -32,6 +32,7 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ __all__ = [
     "install",
     "warm_engine",
     "shutdown",
+    "kill_all",
     "kernel_peak_mb",
 ]
 
@@ -114,7 +116,11 @@ class WarmKernel:
         self._sockets = tempfile.mkdtemp(prefix="snppe-noyau-")
         self.kernel_name = kernel_name
         self.km = AsyncKernelManager(
-            kernel_name=kernel_name, transport="ipc", ip=os.path.join(self._sockets, "k")
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=os.path.join(self._sockets, "k"),
+            # the connection file too, rather than in the user's Jupyter runtime folder
+            connection_file=os.path.join(self._sockets, "noyau.json"),
         )
         try:
             self._run(self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"]))
@@ -340,6 +346,25 @@ def shutdown() -> int:
     helper.start()
     helper.join(120)
     return running
+
+
+def kill_all() -> int:
+    """Kill every warm kernel of this process at once (SIGKILL); return how many.
+
+    For a worker that must end now (stopped batch, batch process gone): no message
+    exchanged, no event loop needed, safe in a signal handler. Their socket folders go
+    with the worker's private temporary folder.
+    """
+    killed = 0
+    for kernel in list(_all_kernels):
+        pid = kernel.pid
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                killed += 1
+        if kernel._sockets:
+            shutil.rmtree(kernel._sockets, ignore_errors=True)
+    return killed
 
 
 def kernel_peak_mb() -> float | None:

@@ -239,6 +239,7 @@ _STATUS_WORDS = {
     "ok": "rapport produit",
     "inchange": "inchangé",
     "echec": "échec",
+    "en_attente": "en attente",
 }
 
 

@@ -20,7 +20,7 @@ from snppe_report.batch import outputs
 from snppe_report.batch.jobs import failure
 from snppe_report.exceptions import RenderError
 
-__all__ = ["Group", "Plan", "group_inputs", "plan_reports", "index_rows"]
+__all__ = ["Group", "Plan", "group_inputs", "plan_reports", "index_rows", "existing_outputs"]
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,14 @@ class Group:
     task: dict | None = None
     result: dict = field(default_factory=dict)
     previous: dict = field(default_factory=dict)  # previous outputs still on disk
+    _headlines: dict | None = field(default=None, repr=False)
+
+    def headlines(self, annee: int | None) -> dict:
+        """:func:`outputs.headlines` of the merged rows, computed once (the index is
+        rewritten after every report of the batch)."""
+        if self._headlines is None:
+            self._headlines = outputs.headlines(self.rows, annee)
+        return self._headlines
 
     @property
     def fictive(self) -> bool:
@@ -127,7 +135,13 @@ def group_inputs(
         buckets.setdefault(str(extraction.collectivite.code), []).append(member)
     groups = []
     for members in buckets.values():
-        members.sort(key=lambda m: (int(m[1].annee), _mtime(m[0]["fichier"]), m[0]["nom"]))
+        members.sort(
+            key=lambda m: (
+                int(m[1].annee),
+                _mtime(m[0].get("source", m[0]["fichier"])),
+                m[0]["nom"],
+            )
+        )
         eligible = [i for i, m in enumerate(members) if annee is None or m[1].annee <= annee]
         principal = eligible[-1] if eligible else len(members) - 1
         if len(members) == 1:
@@ -181,7 +195,7 @@ def plan_reports(
             digest=digest,
         )
         old = before.get(group.code) or {}
-        group.previous = _existing(old.get("sorties"), out_dir)
+        group.previous = existing_outputs(old.get("sorties"), out_dir)
         dest = (out_dir / group.collectivite.slug).resolve()
         if not dest.is_relative_to(out_dir) or dest == out_dir:
             group.result = failure(
@@ -204,7 +218,8 @@ def plan_reports(
         else:
             group.task = {
                 "etape": "rapport",
-                "principal": item["fichier"],
+                "principal": item["fichier"],  # the batch's snapshot of the workbook
+                "sha256": item["sha256"],  # checked again by the job before rendering
                 "fichier": item["nom"],
                 "autres": [
                     m[0]["fichier"] for i, m in enumerate(group.members) if i != group.principal
@@ -230,17 +245,20 @@ def index_rows(
     """One row per collectivité for ``index.html``, in reference-table order."""
     rows: dict[str, dict] = {}
     for group in groups:
-        status = group.result.get("statut", "echec")
+        status = group.result.get("statut", "echec") if group.result else "en_attente"
         error = group.result.get("erreur") or {}
+        messages = [error["message"]] if status == "echec" and error else []
+        if status == "en_attente":
+            messages = ["rapport pas encore produit : lot en cours ou interrompu"]
         rows[group.code] = {
             "code": group.code,
             "nom": group.collectivite.nom,
             "statut": status,
-            "messages": [error["message"]] if status == "echec" and error else [],
+            "messages": messages,
             "liens": group.outputs(),
-            "precedent": status == "echec" and bool(group.previous),
+            "precedent": status in ("echec", "en_attente") and bool(group.previous),
             "fichiers": [m[0]["nom"] for m in group.members],
-            "indicateurs": outputs.headlines(group.rows, annee),
+            "indicateurs": group.headlines(annee),
             "revisions": len(group.revisions),
         }
     for entry in read_failures:
@@ -272,7 +290,7 @@ def index_rows(
 
 def _read_failure(item: dict, read: Mapping, before: Mapping | None, out: Path | None) -> dict:
     before = before or {}
-    kept = _existing(before.get("sorties"), out) if out else {}
+    kept = existing_outputs(before.get("sorties"), out) if out else {}
     return {
         "fichier": item["nom"],
         "sha256": item["sha256"],
@@ -289,7 +307,7 @@ def _read_failure(item: dict, read: Mapping, before: Mapping | None, out: Path |
     }
 
 
-def _existing(sorties: Mapping[str, str] | None, out: Path) -> dict[str, str]:
+def existing_outputs(sorties: Mapping[str, str] | None, out: Path) -> dict[str, str]:
     """The previous outputs that are still on disk, inside ``out``."""
     kept = {}
     for kind, rel in (sorties or {}).items():

@@ -2,7 +2,12 @@
 
 :func:`run_batch` reads as the list of its steps:
 
-1. find the workbooks under the input folder and hash them;
+0. check that the output folder can be written, and lock it (one batch at a time per
+   folder; what an interrupted batch left behind is removed,
+   :mod:`snppe_report.batch.workspace`);
+1. find the workbooks under the input folder; copy each into the batch's private
+   folder and hash the copy (the snapshot: what is read and rendered, whatever happens
+   to the original during the batch);
 2. read every workbook in the workers (no kernel yet: a broken workbook becomes a
    failed entry with its French message, before any kernel starts);
 3. group the workbooks by collectivité (code and slug from the reference table, never
@@ -18,36 +23,53 @@
    ``consolide.csv|xlsx|parquet``;
 6. render the national synthesis; write ``manifest.json`` and ``index.html``.
 
-Every file is published atomically: a failed re-run never replaces a good report.
+The manifest and the index are rewritten after each report (:mod:`.journal`): after any
+interruption they describe what exists, and a re-run renders only what is missing or
+changed. Ctrl-C and SIGTERM stop the workers and their kernels (:mod:`.signals`) and
+raise :class:`~snppe_report.exceptions.Interruption`; a full disk stops the batch with
+an :class:`~snppe_report.exceptions.OutputError`. Every file is published atomically:
+a failed re-run never replaces a good report.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from snppe_report import __version__
-from snppe_report.batch import annotated, outputs
-from snppe_report.batch.jobs import DEFAULT_JOBS, JobSet, failure
-from snppe_report.batch.plan import Group, group_inputs, index_rows, plan_reports
+from snppe_report.batch import outputs
+from snppe_report.batch.jobs import DEFAULT_JOBS, JobSet
+from snppe_report.batch.journal import Journal, duplicates
+from snppe_report.batch.progress import Progress, seconds
 from snppe_report.batch.runners import make_runner
-from snppe_report.exceptions import InputError, ParameterError
+from snppe_report.batch.signals import stop_on_signals
+from snppe_report.batch.steps import BatchSteps, DiskFull
+from snppe_report.batch.workspace import Workspace
+from snppe_report.destinations import check_folder
+from snppe_report.exceptions import InputError, OutputError, ParameterError
 
 __all__ = ["BatchResult", "run_batch", "find_workbooks", "WORKBOOK_SUFFIXES", "JobSet"]
 
 log = logging.getLogger(__name__)
 
-# .xls and .xlsb are not read, but listed so that each gets a failed entry with
-# its French message ("enregistrez-le au format .xlsx") instead of vanishing.
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
+# Every file that looks like a spreadsheet gets an entry: read, or refused with the
+# reader's French message (what to do with it), never silently left out.
+WORKBOOK_SUFFIXES = (
+    ".xlsx",
+    ".xlsm",
+    ".xltx",
+    ".xltm",
+    ".xls",
+    ".xlt",
+    ".xlsb",
+    ".ods",
+    ".ots",
+    ".fods",
+    ".numbers",
+)
 FORMATS = ("html", "pdf")
 
 
@@ -86,7 +108,7 @@ class BatchResult:
         lines = [
             f"{count['ok']} rapport(s) produit(s), {count['inchange']} inchangé(s), "
             f"{count['echec']} échec(s) sur {len(self.entries)} classeur(s) "
-            f"en {_seconds(self.manifest['durees']['total'])}.",
+            f"en {seconds(self.manifest['durees']['total'])}.",
             f"Index : {self.out_dir / outputs.INDEX}",
         ]
         for failed in self.failures:
@@ -135,7 +157,7 @@ def run_batch(
     Parameters
     ----------
     dossier : path-like
-        Folder searched recursively for ``.xlsx``, ``.xlsm`` and ``.ods`` workbooks.
+        Folder searched recursively for workbooks (:data:`WORKBOOK_SUFFIXES`).
     out_dir : path-like
         Output folder: ``index.html``, ``manifest.json``, ``consolide.*``,
         ``synthese-nationale.*`` and one folder per collectivité.
@@ -174,60 +196,57 @@ def run_batch(
     ParameterError
         Wrong option (format, number of jobs, executor).
     InputError
-        The folder does not exist or holds no workbook.
+        The folder does not exist (or is a file) or holds no workbook.
+    OutputError
+        The output folder cannot be written (checked first), another batch holds it,
+        or the disk filled up during the batch (which then stops).
+    Interruption
+        Ctrl-C or SIGTERM: workers and kernels are stopped, the manifest and the index
+        describe what exists (exit code 130 or 143).
     """
     started = time.perf_counter()
     formats = _check_options(formats, jobs)
     folder = Path(dossier)
+    if folder.is_file():
+        raise InputError(
+            "c'est un fichier, pas un dossier : donner le dossier qui contient les classeurs "
+            "(pour un seul classeur : snppe report)",
+            file=folder,
+        )
     if not folder.is_dir():
         raise InputError("dossier de classeurs introuvable", file=folder)
     out = Path(out_dir).resolve()
+    check_folder(out)  # before any work: a read-only folder or a full disk is known now
     files = find_workbooks(folder, exclude=out)
     if not files:
-        raise InputError("aucun classeur (.xlsx, .xlsm, .ods) dans ce dossier", file=folder)
-    out.mkdir(parents=True, exist_ok=True)
-    previous = outputs.load_manifest(out / outputs.MANIFEST) or {}
-    jobset = job_set or DEFAULT_JOBS
-    show = _Progress.make(progress)
-    durations: dict[str, float] = {}
-    options = {"annee": annee, "formats": formats, "kernel_name": kernel_name, "out_dir": out}
-
-    with make_runner(executor, jobs, scheduler) as runner:
-        tick = time.perf_counter()
-        inputs = [_input(path, folder) for path in files]
-        reads = _collect(runner.run(jobset.extract, inputs, counted=False), show, "lecture", inputs)
-        durations["lecture"] = time.perf_counter() - tick
-
-        tick = time.perf_counter()
-        groups, read_failures = group_inputs(inputs, reads, previous, annee, out)
-        copies = annotated.annotate_all(runner, inputs, reads, out) if annoter else None
-        plan = plan_reports(groups, previous, force=force, **options)
-        with ThreadPoolExecutor(1) as background:
-            consolidated = background.submit(_consolidate, groups, out)
-            tasks = [group.task for group in plan.to_render]
-            show.note(
-                f"{len(tasks)} rapport(s) à produire, {len(plan.skipped)} inchangé(s) ou écarté(s)"
-            )
-            results = _collect(runner.run(jobset.render, tasks), show, "rapports", tasks)
-            for group, result in zip(plan.to_render, results, strict=True):
-                group.result = result
-            frame, consolide = consolidated.result()
-        durations["rapports"] = time.perf_counter() - tick
-
-        manifest = _manifest(folder, options, executor, jobs, groups, read_failures)
-        manifest["consolide"] = consolide
-        if copies is not None:
-            manifest["copies_annotees"] = copies
-        tick = time.perf_counter()
-        manifest["synthese"] = _synthesis(runner, jobset, frame, manifest, previous, force, out)
-        durations["synthese"] = time.perf_counter() - tick
-
-    durations["total"] = time.perf_counter() - started
-    manifest["durees"] = {k: round(v, 3) for k, v in durations.items()}
-    outputs.write_manifest(out / outputs.MANIFEST, manifest)
-    rows = index_rows(groups, read_failures, out, annee)
-    annotated.link_annotated(rows, copies or {})
-    outputs.write_index(out / outputs.INDEX, outputs.render_index(manifest, rows))
+        raise InputError(
+            f"aucun classeur ({', '.join(WORKBOOK_SUFFIXES)}) dans ce dossier", file=folder
+        )
+    show = Progress.make(progress)
+    with stop_on_signals(), Workspace(out) as space:
+        previous = outputs.load_manifest(out / outputs.MANIFEST) or {}
+        options = {"annee": annee, "formats": formats, "kernel_name": kernel_name, "out_dir": out}
+        header = {
+            "dossier": str(folder.resolve()),
+            "annee": annee,
+            "formats": list(formats),
+            "executeur": executor,
+            "travailleurs": jobs or (os.cpu_count() if executor == "local" else None),
+        }
+        inputs = [_input(i, path, folder, space) for i, path in enumerate(files)]
+        journal = Journal(out, header, previous, duplicates(inputs))
+        batch = BatchSteps(journal, annee, annoter)
+        with make_runner(executor, jobs, scheduler, workdir=space.dir) as runner:
+            try:
+                batch.run(runner, job_set or DEFAULT_JOBS, inputs, previous, force, show, options)
+            except (KeyboardInterrupt, DiskFull, OutputError) as stop:
+                runner.abort()
+                show.close()
+                raise batch.stopped(stop) from None
+        batch.durations["total"] = time.perf_counter() - started
+        manifest = journal.write(
+            batch.groups, batch.read_failures, "termine", annee, batch.durations
+        )
     show.close()
     result = BatchResult(out_dir=out, manifest=manifest)
     log.info("%s", result.summary())
@@ -251,161 +270,13 @@ def _check_options(formats: Sequence[str], jobs: int | None) -> tuple[str, ...]:
     return wanted
 
 
-def _input(path: Path, folder: Path) -> dict:
+def _input(index: int, path: Path, folder: Path, space: Workspace) -> dict:
+    """One workbook of the batch: its snapshot (read and rendered) and the hash of it."""
+    copy, sha = space.snapshot(index, path)
     return {
         "etape": "lecture",
-        "fichier": str(path.resolve()),
+        "fichier": str(copy),
+        "source": str(path.resolve()),
         "nom": path.relative_to(folder).as_posix(),
-        "sha256": outputs.file_sha256(path),
+        "sha256": sha,
     }
-
-
-def _collect(results, show: _Progress, step: str, tasks: Sequence[Mapping]) -> list[dict]:
-    """Gather ``(index, result)`` pairs in task order, reporting progress."""
-    gathered: list[dict | None] = [None] * len(tasks)
-    show.start(step, len(tasks))
-    for done, (index, result) in enumerate(results, start=1):
-        gathered[index] = result
-        show.advance(step, done, len(tasks), tasks[index], result)
-    lost = failure(RuntimeError("tâche perdue : aucun résultat reçu"), step)
-    return [r if r is not None else lost for r in gathered]
-
-
-def _consolidate(groups: Sequence[Group], out: Path) -> tuple[Any, dict[str, str]]:
-    frame = outputs.consolidated_frame([g.rows for g in groups])
-    return frame, outputs.write_consolidated(frame, out)
-
-
-def _manifest(folder, options, executor, jobs, groups, read_failures) -> dict:
-    entries = [e for g in groups for e in g.entries()] + read_failures
-    entries.sort(key=lambda e: e["fichier"])
-    bilan = {s: sum(e["statut"] == s for e in entries) for s in ("ok", "inchange", "echec")}
-    return {
-        "outil": "snppe-report",
-        "version": __version__,
-        "genere_le": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "dossier": str(folder.resolve()),
-        "annee": options["annee"],
-        "formats": list(options["formats"]),
-        "executeur": executor,
-        "travailleurs": jobs or (os.cpu_count() if executor == "local" else None),
-        "fictif": any(g.fictive for g in groups),
-        "bilan": bilan,
-        "entrees": entries,
-    }
-
-
-def _synthesis(runner, jobset, frame, manifest, previous, force, out) -> dict:
-    from snppe_report.report.render import NOTEBOOK, TEMPLATES
-
-    notebook = NOTEBOOK.parent / "synthese_nationale.ipynb"
-    key = outputs.report_key(
-        [outputs.consolidated_digest(frame)],
-        outputs.inputs_digest(notebook, TEMPLATES),
-        annee=manifest["annee"],
-        formats=manifest["formats"],
-        kernel_name="",
-        # which inputs succeeded matters, not whether their report was re-rendered
-        digest=repr(
-            sorted((e["fichier"], e["sha256"], e["statut"] == "echec") for e in manifest["entrees"])
-        ),
-    )
-    before = previous.get("synthese") or {}
-    if (
-        not force
-        and before.get("cle") == key
-        and before.get("statut") in ("ok", "inchange")
-        and all((out / p).is_file() for p in (before.get("sorties") or {}).values())
-    ):
-        return {**before, "statut": "inchange", "durees": {}}
-    task = {
-        "etape": "synthese",
-        "consolide": str(out / outputs.CONSOLIDATED[2]),
-        "manifeste": manifest,
-        "out_dir": str(out),
-        "formats": manifest["formats"],
-        "annee": manifest["annee"],  # the campaign of the synthesis (None: the most frequent)
-    }
-    ((_, result),) = runner.run(jobset.synthesis, [task])
-    entry = {"statut": result["statut"], "cle": key, "sorties": {}, "durees": {}, "erreur": None}
-    if result["statut"] == "ok":
-        entry["sorties"] = {k: _relative(p, out) for k, p in result["sorties"].items()}
-        entry["durees"] = result.get("durees", {})
-    else:
-        entry["erreur"] = result["erreur"]
-        entry["cle"] = None
-        kept = {k: p for k, p in (before.get("sorties") or {}).items() if (out / p).is_file()}
-        entry["sorties"], entry["rapport_precedent"] = kept, bool(kept)
-    return entry
-
-
-def _relative(path: str, out: Path) -> str:
-    return Path(path).resolve().relative_to(out).as_posix()
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.1f} s".replace(".", ",")
-
-
-class _Progress:
-    """Progress on standard error: a bar on a terminal, one line per report otherwise."""
-
-    def __init__(self, mode: str, callback: Callable | None = None) -> None:
-        self.mode = mode
-        self.callback = callback
-        self._bar: Any = None
-
-    @classmethod
-    def make(cls, progress: bool | Callable | None) -> _Progress:
-        if callable(progress):
-            return cls("callback", progress)
-        if progress is False:
-            return cls("off")
-        return cls("bar" if sys.stderr.isatty() else "lines")
-
-    def note(self, text: str) -> None:
-        if self.mode == "callback":
-            self.callback("note", 0, 0, text)
-        elif self.mode != "off":
-            print(text, file=sys.stderr, flush=True)
-
-    def start(self, step: str, total: int) -> None:
-        self.close()
-        if self.mode == "bar" and total:
-            from tqdm import tqdm
-
-            label = "Lecture" if step == "lecture" else "Rapports"
-            self._bar = tqdm(
-                total=total,
-                desc=label,
-                unit="classeur" if step == "lecture" else "rapport",
-                file=sys.stderr,
-                dynamic_ncols=True,
-            )
-
-    def advance(self, step: str, done: int, total: int, task: Mapping, result: Mapping) -> None:
-        line = _line(step, done, total, task, result)
-        if self.mode == "callback":
-            self.callback(step, done, total, line)
-        elif self._bar is not None:
-            self._bar.update(1)
-            if result.get("statut") == "echec":
-                self._bar.write(line, file=sys.stderr)
-        elif self.mode == "lines" and (step != "lecture" or result.get("statut") == "echec"):
-            print(line, file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-
-
-def _line(step: str, done: int, total: int, task: Mapping, result: Mapping) -> str:
-    who = task.get("collectivite", {}).get("libelle") or task.get("nom") or task.get("fichier")
-    if result.get("statut") == "echec":
-        what = f"échec : {result['erreur']['message']}"
-    elif step == "lecture":
-        what = "lu"
-    else:
-        what = f"rapport produit en {_seconds(result.get('durees', {}).get('total', 0.0))}"
-    return f"[{done}/{total}] {who} : {what}"

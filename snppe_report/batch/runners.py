@@ -19,12 +19,14 @@ cannot stop the others.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -34,6 +36,7 @@ from typing import Any
 
 from snppe_report.batch import kernels as _batch_kernel
 from snppe_report.batch.jobs import Job, failure, run_guarded
+from snppe_report.batch.signals import init_worker
 from snppe_report.exceptions import ParameterError
 
 __all__ = ["Runner", "LocalRunner", "DaskRunner", "SerialRunner", "make_runner"]
@@ -42,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: Tasks one worker process runs (on average) before it is replaced (bounds leaks).
 MAX_TASKS_PER_CHILD = 60
+#: Seconds an interrupted batch gives its workers to stop before killing them.
+ABORT_GRACE = 5.0
 #: How long to wait for a Dask scheduler before giving up.
 DASK_TIMEOUT = "20s"
 _PRELOAD = ["snppe_report.batch.jobs", "snppe_report.read.table", "snppe_report.report.render"]
@@ -63,6 +68,10 @@ class Runner:
     def close(self) -> None:
         """Release workers and shut their kernels down."""
 
+    def abort(self) -> None:
+        """Stop now (interrupted batch): running jobs are abandoned, workers stopped."""
+        self.close()
+
     def __enter__(self) -> Runner:
         return self
 
@@ -80,6 +89,10 @@ class SerialRunner(Runner):
             yield index, run_guarded(job, task)
 
     def close(self) -> None:
+        _batch_kernel.shutdown()
+
+    def abort(self) -> None:
+        _batch_kernel.kill_all()
         _batch_kernel.shutdown()
 
 
@@ -108,23 +121,42 @@ class LocalRunner(Runner):
         Tasks per worker process (on average) before its generation is replaced.
     """
 
-    def __init__(self, jobs: int, max_tasks_per_child: int = MAX_TASKS_PER_CHILD) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        max_tasks_per_child: int = MAX_TASKS_PER_CHILD,
+        workdir: Path | None = None,
+    ) -> None:
         self.jobs = jobs
         self.max_tasks_per_child = max_tasks_per_child
         methods = multiprocessing.get_all_start_methods()
         self._context = multiprocessing.get_context(
             "forkserver" if "forkserver" in methods else "spawn"
         )
+        _quiet_resource_tracker()
         if self._context.get_start_method() == "forkserver":
             # Workers fork from a server that has already imported the package.
             self._context.set_forkserver_preload(_PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
         self._given = 0  # tasks given to the current generation
         self._retired: list[threading.Thread] = []
-        self._markers = Path(tempfile.mkdtemp(prefix="snppe-lot-"))
+        self._pools: list[ProcessPoolExecutor] = []  # every pool, to stop them all on abort
+        if workdir is not None:
+            self._markers = Path(workdir) / "marqueurs"
+            self._markers.mkdir(parents=True, exist_ok=True)
+        else:
+            self._markers = Path(tempfile.mkdtemp(prefix="snppe-lot-"))
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=self._context)
+        # Workers are tied to this process: see snppe_report.batch.signals.
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=self._context,
+            initializer=init_worker,
+            initargs=(os.getpid(),),
+        )
+        self._pools.append(pool)
+        return pool
 
     def _current(self, counted: bool) -> ProcessPoolExecutor:
         if self._pool is not None and self._given >= self.jobs * self.max_tasks_per_child:
@@ -208,7 +240,53 @@ class LocalRunner(Runner):
         for closing in self._retired:
             closing.join()  # every worker has exited, its kernel shut down
         self._retired.clear()
+        self._pools.clear()
         shutil.rmtree(self._markers, ignore_errors=True)
+
+    def abort(self, grace: float = ABORT_GRACE) -> None:
+        """Stop every worker now: SIGTERM (each kills its kernel), then SIGKILL."""
+        processes = []
+        for pool in self._pools:
+            # private attribute, stable since Python 3.2: the only way to reach the
+            # worker processes of a ProcessPoolExecutor
+            processes += list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        deadline = time.monotonic() + grace
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(max(0.0, deadline - time.monotonic()))
+                if process.is_alive():
+                    process.kill()
+                    process.join(1)
+        self._pool = None
+        for closing in self._retired:
+            closing.join(grace)
+        self._retired.clear()
+        self._pools.clear()
+        shutil.rmtree(self._markers, ignore_errors=True)
+
+
+def _quiet_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker without its English warnings.
+
+    If the batch is killed (SIGKILL), the tracker outlives it for a moment and warns
+    about "leaked semaphore objects" on the user's terminal: it cleans them up all
+    the same, so its warning is silenced (its own process only).
+    """
+    from multiprocessing import resource_tracker
+
+    saved = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = "ignore::UserWarning"
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if saved is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = saved
 
 
 def _crash(task: Mapping[str, Any]) -> dict:
@@ -232,6 +310,7 @@ class DaskRunner(Runner):
     """
 
     def __init__(self, scheduler: str) -> None:
+        self._futures: list = []  # of the current run, cancelled by abort()
         try:
             from distributed import Client
         except ImportError as exc:
@@ -254,6 +333,7 @@ class DaskRunner(Runner):
             self.client.submit(run_guarded, job, dict(task), pure=False, retries=1): i
             for i, task in enumerate(tasks)
         }
+        self._futures = list(futures)
         for future in dask_completed(list(futures), loop=self.client.loop):
             index = futures[future]
             try:
@@ -263,6 +343,14 @@ class DaskRunner(Runner):
             future.release()
             yield index, result
 
+    def abort(self) -> None:
+        """Cancel the tasks not finished (the cluster itself is not ours to stop)."""
+        try:
+            self.client.cancel(self._futures)
+        except Exception as exc:  # pragma: no cover - best effort
+            log.warning("annulation des tâches Dask : %s", exc)
+        self.close()
+
     def close(self) -> None:
         try:
             self.client.run(_batch_kernel.shutdown)
@@ -271,10 +359,15 @@ class DaskRunner(Runner):
         self.client.close()
 
 
-def make_runner(executor: str, jobs: int | None, scheduler: str | None) -> Runner:
-    """The runner for ``executor`` (``"local"``, ``"dask"`` or ``"serial"``)."""
+def make_runner(
+    executor: str, jobs: int | None, scheduler: str | None, workdir: Path | None = None
+) -> Runner:
+    """The runner for ``executor`` (``"local"``, ``"dask"`` or ``"serial"``).
+
+    ``workdir``: the batch's private folder (crash markers of the local pool).
+    """
     if executor == "local":
-        return LocalRunner(jobs or os.cpu_count() or 1)
+        return LocalRunner(jobs or os.cpu_count() or 1, workdir=workdir)
     if executor == "dask":
         if not scheduler:
             raise ParameterError("--executor dask demande --scheduler ADRESSE")

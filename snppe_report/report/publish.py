@@ -14,20 +14,32 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 
+from snppe_report.destinations import output_error
+
 __all__ = ["publish", "stage", "keep_failure", "discard"]
 
 log = logging.getLogger("snppe_report.report.render")
 
 
 def publish(staged: Mapping[str, Path], dest: Path) -> dict[str, Path]:
-    """Move staged files into ``dest`` atomically (same-folder temp file + os.replace)."""
-    dest.mkdir(parents=True, exist_ok=True)
+    """Move staged files into ``dest`` atomically (same-folder temp file + os.replace).
+
+    A failed write (full disk, read-only folder…) raises
+    :class:`~snppe_report.exceptions.OutputError` naming the file and the cause; no
+    temporary file is left and the previous files stay as they were.
+    """
     temps: dict[str, tuple[Path, Path]] = {}
+    target = dest
     try:
+        dest.mkdir(parents=True, exist_ok=True)
         for fmt, src in staged.items():
-            temps[fmt] = (stage(src, dest), dest / src.name)
+            target = dest / src.name
+            temps[fmt] = (stage(src, dest), target)
         for tmp, final in temps.values():
+            target = final
             os.replace(tmp, final)
+    except OSError as exc:
+        raise output_error(exc, target) from None
     finally:
         for tmp, _final in temps.values():
             discard(tmp)
@@ -38,8 +50,12 @@ def stage(src: Path, folder: Path) -> Path:
     """Copy ``src`` to a new hidden file of ``folder`` (same file system, umask respected)."""
     tmp = folder / f".{src.name}.{uuid.uuid4().hex[:12]}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(fd, "wb") as out:
-        out.write(src.read_bytes())
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(src.read_bytes())
+    except BaseException:  # a full disk must not leave an empty temporary file behind
+        discard(tmp)
+        raise
     return tmp
 
 

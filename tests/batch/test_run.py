@@ -284,7 +284,8 @@ def test_manifest_content(lot):
     src, out = lot
     run(src, out)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["bilan"] == {"ok": 2, "inchange": 0, "echec": 1}
+    assert manifest["bilan"] == {"ok": 2, "inchange": 0, "echec": 1, "en_attente": 0}
+    assert manifest["etat"] == "termine" and manifest["en_attente"] == []
     assert manifest["fictif"] is True
     entry = next(e for e in manifest["entrees"] if e["fichier"] == "68-haut-rhin.xlsx")
     assert set(entry) >= {
