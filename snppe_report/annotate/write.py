@@ -28,7 +28,7 @@ from typing import Any
 from snppe_report.annotate import inventory
 from snppe_report.annotate.locate import locate_all
 from snppe_report.annotate.notes import completeness_rules, entries
-from snppe_report.exceptions import InputError, ParameterError, SnppeError
+from snppe_report.exceptions import InputError, ParameterError
 
 __all__ = [
     "Annotated",
@@ -137,14 +137,13 @@ def write_annotated(
         copy.book, title, _heading(extraction, source), found, notes, _rules(extraction),
         copy.sheets,
     )  # fmt: skip
-    try:
-        with atomic_path(dest) as tmp:
-            copy.book.save(tmp)
-            parts = {ws.title: ws.path.lstrip("/") for ws in copy.book.worksheets}
-            restore_cached(tmp, parts, copy.cached)
-            _checked_bytes(source, workbook.sha256)  # the original is untouched
-    except OSError as exc:
-        raise SnppeError(f"copie annotée non écrite ({exc.strerror or exc}).", file=dest) from exc
+    # a failed write is an OutputError naming the copy and why (disque plein…); the
+    # previous copy, if any, is left as it was
+    with atomic_path(dest) as tmp:
+        copy.book.save(tmp)
+        parts = {ws.title: ws.path.lstrip("/") for ws in copy.book.worksheets}
+        restore_cached(tmp, parts, copy.cached)
+        _checked_bytes(source, workbook.sha256)  # the original is untouched
     log.info("copie annotée %s : %d constats, %d cellules", dest, len(found), commented)
     return Annotated(dest, len(found), commented, converted)
 

@@ -20,7 +20,7 @@ from openpyxl.cell.cell import MergedCell
 from snppe_report.analysis.checks import check_extraction
 from snppe_report.annotate import annotate_file, annotated_name, write_annotated
 from snppe_report.annotate.locate import locate_all
-from snppe_report.exceptions import InputError
+from snppe_report.exceptions import InputError, OutputError
 from snppe_report.read.catalogue import load_catalogue
 from snppe_report.read.table import extract_workbook
 from snppe_report.read.workbook import read_workbook
@@ -353,7 +353,7 @@ def test_a_failed_save_keeps_the_previous_copy(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken)
-    with pytest.raises(Exception, match="copie annotée non écrite"):
+    with pytest.raises(OutputError, match="annote.xlsx » : écriture impossible : disque plein"):
         annotate_file(EXAMPLE_2023, tmp_path)
     assert first.path.read_bytes() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == [first.path.name]
