@@ -5,7 +5,8 @@
   :func:`report_key` combines it with the workbooks' hashes and the options into the
   incremental key stored as ``cle`` in the manifest;
 * :func:`write_manifest` / :func:`load_manifest`: ``manifest.json``, written atomically;
-* :func:`write_consolidated`: ``consolide.csv``, ``.xlsx`` and ``.parquet``;
+* :func:`write_consolidated`: ``consolide.csv``, ``.parquet`` (machine contract),
+  ``consolide.xlsx`` (one sheet per level) and ``consolide-excel.csv`` (French Excel);
 * :func:`headlines`: the latest value of each harmonised ratio of a collectivité;
 * :func:`render_index`: ``index.html`` (Jinja2, autoescape, self-contained CSS).
 """
@@ -47,6 +48,8 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 CONSOLIDATED = ("consolide.csv", "consolide.xlsx", "consolide.parquet")
+#: The cells in a French Excel's CSV dialect.
+EXCEL_CSV = "consolide-excel.csv"
 #: Columns of the consolidated files: the ``snppe extract`` contract plus the workbook.
 CONSOLIDATED_COLUMNS = (*COLUMNS, "fichier")
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole snppe_report package
@@ -164,18 +167,61 @@ def consolidated_frame(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return frame.astype({"annee": "int64", "valeur": "float64"})
 
 
-def write_consolidated(frame: pd.DataFrame, out_dir: Path) -> dict[str, str]:
-    """Write ``consolide.csv``, ``.xlsx`` and ``.parquet`` (each atomically).
+def write_consolidated(
+    frame: pd.DataFrame,
+    out_dir: Path,
+    members: Sequence[Any] = (),
+    *,
+    fictive: bool = False,
+) -> dict[str, str]:
+    """Write the consolidated data (each file atomically), ``consolide.parquet`` first.
+
+    * ``consolide.parquet`` and ``consolide.csv``: the machine contract, the tidy cells
+      (:data:`CONSOLIDATED_COLUMNS`; CSV in UTF-8, comma, decimal point);
+    * ``consolide.xlsx``: for people, one sheet per level (collectivités, indicators,
+      cells) with names, regions, French headers, frozen header, filters, widths and
+      formats (:func:`snppe_report.batch.consolidated.consolidated_sheets`);
+    * ``consolide-excel.csv``: the cells sheet in a French Excel's dialect (semicolon,
+      decimal comma, UTF-8 with BOM, no text read as a formula).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`consolidated_frame`.
+    out_dir : Path
+        Output folder.
+    members : sequence of consolidated.Member
+        The collectivités of the batch (names, campaigns, fictive flags).
+    fictive : bool
+        Whether the batch holds fictive data (said on the workbook's first sheet).
 
     Returns
     -------
     dict
-        Format -> file name relative to ``out_dir``.
+        Kind (``parquet``, ``csv``, ``xlsx``, ``csv-excel``) -> file name in ``out_dir``.
     """
+    from snppe_report.analysis.peers import ratio_values
+    from snppe_report.batch import consolidated, spreadsheet
+
     written = {}
-    for name in CONSOLIDATED:
+    for name in (CONSOLIDATED[2], CONSOLIDATED[0]):
         write_table(frame, out_dir / name)
         written[name.rsplit(".", 1)[1]] = name
+    sheets = consolidated.consolidated_sheets(frame, members, ratio_values(frame))
+    notes = [
+        *(["DONNÉES FICTIVES : ces chiffres ne décrivent aucune collectivité réelle."]
+          if fictive or any(m.fictive for m in members) else []),
+        f"{len(members)} collectivité(s), {len(frame)} cellule(s). Produit par "
+        f"snppe-report {__version__}.",
+        "Les pourcentages sont des fractions affichées en % (0,452 = 45,2 %). "
+        "consolide.csv et consolide.parquet donnent les cellules sous forme machine.",
+    ]  # fmt: skip
+    spreadsheet.write_workbook(
+        out_dir / CONSOLIDATED[1], sheets, title="Données consolidées SNPPE", notes=notes
+    )
+    written["xlsx"] = CONSOLIDATED[1]
+    spreadsheet.write_french_csv(out_dir / EXCEL_CSV, sheets[-1])
+    written["csv-excel"] = EXCEL_CSV
     return written
 
 
