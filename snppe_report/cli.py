@@ -132,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
     _add_inputs(p, several=False)
     _add_render_options(p, "build/rapports")
+    p.add_argument(
+        "--consolide",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="données consolidées d'un lot (consolide.parquet ou .csv) : ajoute la section "
+        "« Positionnement » (la collectivité parmi les autres)",
+    )
 
     p = sub.add_parser("batch", help="tous les rapports d'un dossier, index et synthèse")
     p.add_argument("dossier", type=Path, metavar="DOSSIER_CLASSEURS")
@@ -235,6 +243,7 @@ def _report(args) -> int:
         annee=args.annee,
         formats=args.formats,
         out_dir=args.sortie,
+        consolide=args.consolide,
     )
     for kind, path in result.outputs.items():
         print(f"{kind} : {path}")

@@ -197,6 +197,8 @@ def _render(task: Mapping[str, Any]) -> dict:
     others = list(task.get("autres") or ())
     if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
         kwargs["autres_classeurs"] = others
+    if task.get("consolide"):
+        kwargs["consolide"] = task["consolide"]
     with _engine(task):
         result = render.render_report(task["principal"], **kwargs)
     if result.collectivite.code != expected["code"]:

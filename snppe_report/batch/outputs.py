@@ -5,8 +5,9 @@
   :func:`report_key` combines it with the workbooks' hashes and the options into the
   incremental key stored as ``cle`` in the manifest;
 * :func:`write_manifest` / :func:`load_manifest`: ``manifest.json``, written atomically;
-* :func:`write_consolidated`: ``consolide.csv``, ``.parquet`` (machine contract),
-  ``consolide.xlsx`` (one sheet per level) and ``consolide-excel.csv`` (French Excel);
+* :func:`write_machine_data`: ``consolide.parquet`` and ``.csv`` (machine contract);
+  :func:`write_people_data`: ``consolide.xlsx`` (one sheet per level) and
+  ``consolide-excel.csv`` (French Excel);
 * :func:`headlines`: the latest value of each harmonised ratio of a collectivité;
 * :func:`render_index`: ``index.html`` (Jinja2, autoescape, self-contained CSS).
 """
@@ -37,7 +38,9 @@ __all__ = [
     "file_sha256",
     "load_manifest",
     "write_manifest",
-    "write_consolidated",
+    "write_machine_data",
+    "write_people_data",
+    "values_digest",
     "consolidated_digest",
     "headlines",
     "render_index",
@@ -167,20 +170,35 @@ def consolidated_frame(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return frame.astype({"annee": "int64", "valeur": "float64"})
 
 
-def write_consolidated(
+def write_machine_data(frame: pd.DataFrame, out_dir: Path) -> dict[str, str]:
+    """Write ``consolide.parquet`` and ``consolide.csv`` (atomically): the machine contract.
+
+    The tidy cells (:data:`CONSOLIDATED_COLUMNS`); CSV in UTF-8, comma, decimal point.
+    Written before the reports, which read the parquet to place their collectivité.
+
+    Returns
+    -------
+    dict
+        Kind (``parquet``, ``csv``) -> file name in ``out_dir``.
+    """
+    written = {}
+    for name in (CONSOLIDATED[2], CONSOLIDATED[0]):
+        write_table(frame, out_dir / name)
+        written[name.rsplit(".", 1)[1]] = name
+    return written
+
+
+def write_people_data(
     frame: pd.DataFrame,
     out_dir: Path,
-    members: Sequence[Any] = (),
-    *,
-    fictive: bool = False,
+    members: Sequence[Any],
+    values: pd.DataFrame | None = None,
 ) -> dict[str, str]:
-    """Write the consolidated data (each file atomically), ``consolide.parquet`` first.
+    """Write ``consolide.xlsx`` and ``consolide-excel.csv`` (atomically): data for people.
 
-    * ``consolide.parquet`` and ``consolide.csv``: the machine contract, the tidy cells
-      (:data:`CONSOLIDATED_COLUMNS`; CSV in UTF-8, comma, decimal point);
-    * ``consolide.xlsx``: for people, one sheet per level (collectivités, indicators,
-      cells) with names, regions, French headers, frozen header, filters, widths and
-      formats (:func:`snppe_report.batch.consolidated.consolidated_sheets`);
+    * ``consolide.xlsx``: one sheet per level (collectivités, indicators, cells) with
+      names, regions, French headers, frozen header, filters, widths and formats
+      (:func:`snppe_report.batch.consolidated.consolidated_sheets`);
     * ``consolide-excel.csv``: the cells sheet in a French Excel's dialect (semicolon,
       decimal comma, UTF-8 with BOM, no text read as a formula).
 
@@ -192,25 +210,22 @@ def write_consolidated(
         Output folder.
     members : sequence of consolidated.Member
         The collectivités of the batch (names, campaigns, fictive flags).
-    fictive : bool
-        Whether the batch holds fictive data (said on the workbook's first sheet).
+    values : DataFrame, optional
+        :func:`snppe_report.analysis.peers.ratio_values` of ``frame`` when computed.
 
     Returns
     -------
     dict
-        Kind (``parquet``, ``csv``, ``xlsx``, ``csv-excel``) -> file name in ``out_dir``.
+        Kind (``xlsx``, ``csv-excel``) -> file name in ``out_dir``.
     """
     from snppe_report.analysis.peers import ratio_values
     from snppe_report.batch import consolidated, spreadsheet
 
-    written = {}
-    for name in (CONSOLIDATED[2], CONSOLIDATED[0]):
-        write_table(frame, out_dir / name)
-        written[name.rsplit(".", 1)[1]] = name
-    sheets = consolidated.consolidated_sheets(frame, members, ratio_values(frame))
+    values = ratio_values(frame) if values is None else values
+    sheets = consolidated.consolidated_sheets(frame, members, values)
     notes = [
         *(["DONNÉES FICTIVES : ces chiffres ne décrivent aucune collectivité réelle."]
-          if fictive or any(m.fictive for m in members) else []),
+          if any(m.fictive for m in members) else []),
         f"{len(members)} collectivité(s), {len(frame)} cellule(s). Produit par "
         f"snppe-report {__version__}.",
         "Les pourcentages sont des fractions affichées en % (0,452 = 45,2 %). "
@@ -219,10 +234,14 @@ def write_consolidated(
     spreadsheet.write_workbook(
         out_dir / CONSOLIDATED[1], sheets, title="Données consolidées SNPPE", notes=notes
     )
-    written["xlsx"] = CONSOLIDATED[1]
     spreadsheet.write_french_csv(out_dir / EXCEL_CSV, sheets[-1])
-    written["csv-excel"] = EXCEL_CSV
-    return written
+    return {"xlsx": CONSOLIDATED[1], "csv-excel": EXCEL_CSV}
+
+
+def values_digest(values: pd.DataFrame) -> str:
+    """Content hash of every collectivité's ratios: a report's place among the others
+    changes with it, so it is part of each report's incremental key."""
+    return consolidated_digest(values)
 
 
 def consolidated_digest(frame: pd.DataFrame) -> str:

@@ -14,8 +14,9 @@
    templates, package) and whose outputs are still there, unless ``force``;
 5. render the other reports in parallel, one job per collectivité, each in its own
    working folder and output folder ``OUT/<slug>/``; every worker keeps one warm
-   kernel (:mod:`snppe_report.batch.kernels`); meanwhile the parent writes
-   ``consolide.csv|xlsx|parquet``;
+   kernel (:mod:`snppe_report.batch.kernels`); the parent writes
+   ``consolide.parquet|csv`` before (each report places its collectivité among the
+   others) and ``consolide.xlsx`` and ``consolide-excel.csv`` meanwhile;
 6. render the national synthesis; write ``manifest.json`` and ``index.html``.
 
 Every file is published atomically: a failed re-run never replaces a good report.
@@ -35,9 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from snppe_report import __version__
+from snppe_report.analysis.peers import ratio_values
 from snppe_report.batch import outputs
+from snppe_report.batch.consolidated import members_of
 from snppe_report.batch.jobs import DEFAULT_JOBS, JobSet, failure
-from snppe_report.batch.plan import Group, group_inputs, index_rows, plan_reports
+from snppe_report.batch.plan import group_inputs, index_rows, plan_reports
 from snppe_report.batch.runners import make_runner
 from snppe_report.exceptions import InputError, ParameterError
 
@@ -196,9 +199,16 @@ def run_batch(
 
         tick = time.perf_counter()
         groups, read_failures = group_inputs(inputs, reads, previous, annee, out)
-        plan = plan_reports(groups, previous, force=force, **options)
+        # the machine data first: each report reads it to place its collectivité
+        frame = outputs.consolidated_frame([g.rows for g in groups])
+        consolide = outputs.write_machine_data(frame, out)
+        values = ratio_values(frame)
+        peers = (out / outputs.CONSOLIDATED[2], outputs.values_digest(values))
+        plan = plan_reports(groups, previous, force=force, peers=peers, **options)
         with ThreadPoolExecutor(1) as background:
-            consolidated = background.submit(_consolidate, groups, out)
+            people = background.submit(
+                outputs.write_people_data, frame, out, members_of(groups, annee), values
+            )
             tasks = [group.task for group in plan.to_render]
             show.note(
                 f"{len(tasks)} rapport(s) à produire, {len(plan.skipped)} inchangé(s) ou écarté(s)"
@@ -206,7 +216,7 @@ def run_batch(
             results = _collect(runner.run(jobset.render, tasks), show, "rapports", tasks)
             for group, result in zip(plan.to_render, results, strict=True):
                 group.result = result
-            frame, consolide = consolidated.result()
+            consolide.update(people.result())
         durations["rapports"] = time.perf_counter() - tick
 
         manifest = _manifest(folder, options, executor, jobs, groups, read_failures)
@@ -261,11 +271,6 @@ def _collect(results, show: _Progress, step: str, tasks: Sequence[Mapping]) -> l
         show.advance(step, done, len(tasks), tasks[index], result)
     lost = failure(RuntimeError("tâche perdue : aucun résultat reçu"), step)
     return [r if r is not None else lost for r in gathered]
-
-
-def _consolidate(groups: Sequence[Group], out: Path) -> tuple[Any, dict[str, str]]:
-    frame = outputs.consolidated_frame([g.rows for g in groups])
-    return frame, outputs.write_consolidated(frame, out)
 
 
 def _manifest(folder, options, executor, jobs, groups, read_failures) -> dict:

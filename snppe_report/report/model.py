@@ -25,9 +25,10 @@ from typing import Any
 import pandas as pd
 
 from snppe_report import _paths
-from snppe_report.report import cells, views
+from snppe_report.report import cells, positioning, views
 from snppe_report.report import jinja as _templates
 from snppe_report.report.cells import Cellule
+from snppe_report.report.positioning import Positionnement
 from snppe_report.report.views import Engagement, Graphique, Tuile
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "synthese_html",
     "engagements_html",
     "quality_html",
+    "positionnement_html",
     "annexes_html",
     "report_html",
     "key_values",
@@ -98,6 +100,8 @@ class Report:
         Workbooks of other years merged into the series (oldest first).
     feuilles : tuple of str
         Every dashboard sheet read (a dashboard may span one sheet per engagement).
+    positionnement : Positionnement or None
+        The collectivité among the others of a batch (given its consolidated data).
     """
 
     collectivite: Any
@@ -124,6 +128,7 @@ class Report:
     avec_atteinte: bool = False
     autres_fichiers: tuple[str, ...] = ()
     feuilles: tuple[str, ...] = ()
+    positionnement: Positionnement | None = field(default=None, repr=False)
 
     @property
     def feuilles_texte(self) -> str:
@@ -240,7 +245,11 @@ def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_report(
-    extraction: Any, *, annee: int | None = None, generated: date | None = None
+    extraction: Any,
+    *,
+    annee: int | None = None,
+    generated: date | None = None,
+    consolide: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compute the report's content from an extraction.
 
@@ -252,6 +261,9 @@ def build_report(
         Campaign year; defaults to the workbook's.
     generated : date, optional
         Generation date; defaults to ``SOURCE_DATE_EPOCH`` when set, else today.
+    consolide : path-like, optional
+        A batch's ``consolide.parquet`` (or ``.csv``): the report then places the
+        collectivité among the others (section "Positionnement").
 
     Returns
     -------
@@ -292,7 +304,17 @@ def build_report(
         annees_cibles=years_c,
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
         autres_fichiers=_other_files(rows, Path(extraction.path).name),
+        positionnement=_positionnement(extraction, year, consolide),
     )
+
+
+def _positionnement(extraction: Any, year: int, consolide: Any) -> Positionnement | None:
+    if consolide is None:
+        return None
+    path = locate_workbook(consolide)
+    others = positioning.load_consolidated_rows(path)
+    code = str(extraction.collectivite.code)
+    return positioning.positionnement(extraction.rows, others, code, year, path.name)
 
 
 def locate_workbook(path: str | os.PathLike[str]) -> Path:
@@ -352,6 +374,13 @@ def quality_html(report: Report) -> str:
     )
 
 
+def positionnement_html(report: Report) -> str:
+    """Positionnement among the batch's collectivités; "" without consolidated data."""
+    if report.positionnement is None:
+        return ""
+    return _render("rapport-positionnement.html.j2", report, p=report.positionnement)
+
+
 def annexes_html(report: Report) -> str:
     """Annexes: definitions and sources, legend, status rules, every figure with its cell."""
     return _render("rapport-annexes.html.j2", report, codes=cells.CODES)
@@ -363,6 +392,7 @@ def report_html(report: Report) -> str:
         cover_html(report),
         toc_html(report),
         synthese_html(report),
+        positionnement_html(report),
         engagements_html(report),
         quality_html(report),
         annexes_html(report),
