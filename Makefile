@@ -4,8 +4,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/rapports
+# axe-core (accessibility rules) for the HTML checks in headless Chromium (tests/a11y.py)
+AXE_VERSION := 4.10.3
+AXE    := build/node/node_modules/axe-core/axe.min.js
 
-.PHONY: demo test install system-deps lint bench clean
+.PHONY: demo test install system-deps axe lint bench clean
 
 # The venv is (re)built when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -26,17 +29,24 @@ demo: install
 	$(BIN)/snppe report data/tdb-snppe-2021-departement-non-nomme.xlsx --departement 39 -o $(OUT)
 	@echo "Rapports écrits dans $(OUT)/"
 
-# Debian packages the tests need: Chromium (HTML screenshots), poppler (PDF to PNG).
+# Debian packages the tests need: Chromium (HTML screenshots, accessibility checks),
+# poppler (PDF to PNG), Node.js and npm (to install axe-core).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils nodejs npm >/dev/null; \
 	  else \
-	    echo "chromium / poppler-utils absents : lancer « sudo apt-get install chromium poppler-utils »"; \
+	    echo "chromium / poppler-utils / npm absents : lancer « sudo apt-get install chromium poppler-utils nodejs npm »"; \
 	  fi; \
 	fi
 
-test: install system-deps
+# axe-core from the npm registry into build/node (no browser download: Debian's chromium runs it).
+$(AXE):
+	npm install --prefix build/node --no-audit --no-fund --no-save --silent axe-core@$(AXE_VERSION)
+
+axe: system-deps $(AXE)
+
+test: install system-deps axe
 	$(BIN)/ruff check snppe_report tests scripts benchmarks
 	$(BIN)/python -m pytest
 

@@ -9,7 +9,8 @@
   :func:`write_people_data`: ``consolide.xlsx`` (one sheet per level) and
   ``consolide-excel.csv`` (French Excel);
 * :func:`headlines`: the latest value of each harmonised ratio of a collectivité;
-* :func:`render_index`: ``index.html`` (Jinja2, autoescape, self-contained CSS).
+* :func:`render_index` / :func:`write_index`: ``index.html``
+  (:mod:`snppe_report.batch.index`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any
 import pandas as pd
 
 from snppe_report import __version__
+from snppe_report.batch.index import render_index, write_index  # noqa: F401 (re-exported)
 from snppe_report.output import atomic_path, write_table
 from snppe_report.read.table import COLUMNS
-from snppe_report.report import jinja as _templates
 
 __all__ = [
     "MANIFEST",
@@ -296,85 +297,3 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
             "texte": format_percent(float(last["_v"]), 1),
         }
     return out
-
-
-# -- index ------------------------------------------------------------------------------
-
-_STATUS_WORDS = {
-    "ok": "rapport produit",
-    "inchange": "inchangé",
-    "echec": "échec",
-}
-
-
-def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> str:
-    """The HTML of ``index.html``.
-
-    Parameters
-    ----------
-    manifest : mapping
-        The batch manifest (entries, synthesis, consolidated files, fictive flag).
-    rows : sequence of mapping
-        One per collectivité, sorted by code: ``code``, ``nom``, ``statut``,
-        ``message``, ``liens`` (format -> relative URL), ``precedent`` (links are
-        those of a previous good report), ``fichiers``, ``indicateurs``
-        (id -> headline), ``revisions``.
-    """
-    from snppe_report.read.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    ratios = [
-        {"id": i.id, "libelle": i.label, "objectif": catalogue.objective(i.objective).title}
-        for i in catalogue.ratios()
-    ]
-    failures = [e for e in manifest.get("entrees", ()) if e.get("statut") == "echec"]
-    synthese = manifest.get("synthese") or {}
-    if synthese.get("statut") == "echec":
-        failures = [*failures, {"fichier": "synthèse nationale", **synthese}]
-    absents = _without_dashboard(r["code"] for r in rows)
-    template = _environment().get_template("index.html.j2")
-    return template.render(
-        m=manifest,
-        lignes=rows,
-        ratios=ratios,
-        echecs=failures,
-        mots=_STATUS_WORDS,
-        date=_when(manifest.get("genere_le")),
-        absents=absents,
-    )
-
-
-def _without_dashboard(codes: Iterable[str]) -> list[str]:
-    """The départements covered by none of the collectivités of the batch."""
-    from snppe_report.read.collectivites import departements, get_collectivite
-
-    covered: set[str] = set()
-    for code in codes:
-        try:
-            covered.update(get_collectivite(code).departements)
-        except Exception:  # an unknown code cannot cover anything
-            continue
-    return [f"{d.nom} ({d.code})" for d in departements() if d.code not in covered]
-
-
-def _when(stamp: str | None) -> str:
-    """'2026-11-22T22:39:05+01:00' -> '22 novembre 2026 à 22 h 39'."""
-    from datetime import datetime
-
-    from snppe_report.formatting import format_date
-
-    if not stamp:
-        return ""
-    moment = datetime.fromisoformat(stamp)
-    return f"{format_date(moment)} à {moment.hour} h {moment.minute:02d}"
-
-
-def write_index(path: Path, html: str) -> None:
-    """Write ``index.html`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-
-
-@cache
-def _environment():
-    return _templates.environment()
