@@ -115,6 +115,17 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _high(*fds: int) -> tuple[int, ...]:
+    """The descriptors moved to 10 and above: the shell's ``3<&N 4>&M`` must not find
+    a pipe already on 3 or 4 (pytest's output capture takes low descriptors)."""
+    import fcntl
+
+    moved = tuple(fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in fds)
+    for fd in fds:
+        os.close(fd)
+    return moved
+
+
 class Chromium:
     """Headless Chromium driven over ``--remote-debugging-pipe`` (a context manager)."""
 
@@ -128,20 +139,21 @@ class Chromium:
         self._proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Chromium:
-        to_browser_r, to_browser_w = os.pipe()
-        from_browser_r, from_browser_w = os.pipe()
+        to_browser_r, to_browser_w = _high(*os.pipe())
+        from_browser_r, from_browser_w = _high(*os.pipe())
         flags = (
             "--headless --no-sandbox --disable-gpu --no-first-run --no-default-browser-check "
             "--disable-extensions --disable-background-networking --disable-sync "
             "--remote-debugging-pipe"
         )
-        # the shell puts the pipes on the descriptors 3 and 4 that Chromium expects
+        # bash (dash takes one-digit descriptors only) puts the pipes on the descriptors
+        # 3 and 4 that Chromium expects
         command = (
             f'exec "$0" {flags} --user-data-dir="$1" about:blank '
             f"3<&{to_browser_r} 4>&{from_browser_w}"
         )
         self._proc = subprocess.Popen(
-            ["sh", "-c", command, self._exe, self._profile.name],
+            ["bash", "-c", command, self._exe, self._profile.name],
             pass_fds=(to_browser_r, from_browser_w),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
