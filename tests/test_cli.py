@@ -83,3 +83,11 @@ def test_one_bad_workbook_writes_no_partial_table(tmp_path, capsys):
     assert main(["extract", str(EXAMPLE_2023), str(bad), "-o", str(out)]) == 2
     assert out.read_text() == "table complète précédente"
     assert "aucune table écrite" in capsys.readouterr().err
+
+
+def test_report_with_missing_consolidated_data_stops_before_any_kernel(tmp_path, capsys):
+    missing = tmp_path / "lot" / "consolide.parquet"
+    code = main(["report", str(EXAMPLE_2023), "--consolide", str(missing), "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "consolide.parquet" in err and "introuvables" in err
+    assert "Traceback" not in err and not list(tmp_path.rglob("*.ipynb"))
