@@ -169,7 +169,8 @@ def _sentence(p: Placement, region: str) -> str:
             side = f", {points} point{'s' if abs(gap) >= 2 else ''} {where} de la médiane nationale"
     text = (
         f"{_pct(p.valeur)} en {p.annee}{' (calculé)' if p.calcule else ''} : "
-        f"{_rank(n)} collectivités ayant une valeur {p.annee}{side}"
+        f"{_rank(n)} collectivité{'s' if n.effectif > 1 else ''} ayant une valeur "
+        f"{p.annee}{side}"
     )
     if p.regional.rang is not None and region:
         text += f" ; {_rank(p.regional)} en {region}"
