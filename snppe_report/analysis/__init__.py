@@ -2,7 +2,8 @@
 
 Offers :func:`indicator_table` (one row per indicator with its status),
 :func:`compute_status`, :func:`check_extraction` (completeness and consistency
-findings) and :func:`merge_extractions` (several campaigns of one collectivité).
+findings), :func:`merge_extractions` (several campaigns of one collectivité) and
+:func:`positioning` (a collectivité among the others, over :func:`ratio_values`).
 """
 
 import lazy_loader
@@ -14,5 +15,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "status": ["Status", "compute_status", "rules"],
         "checks": ["check_extraction", "findings_frame", "format_findings"],
         "history": ["merge_extractions"],
+        "peers": ["ratio_values", "positioning"],
     },
 )

@@ -50,6 +50,11 @@ SHORT_LABELS = {
     "retour-domicile-part": "Retour à domicile accompagné",
 }
 
+_KINDS = {
+    "departement": "département", "collectivite unique": "collectivité unique",
+    "collectivite": "collectivité", "metropole": "métropole",
+}  # fmt: skip
+
 #: Columns of :func:`collectivite_indicators` today (a subset of ``indicator_table``'s).
 INDICATOR_COLUMNS = (
     "departement", "indicateur_id", "indicateur", "unite", "sens", "depart_annee",
@@ -233,7 +238,8 @@ def collectivites_table(
         coll, region = m.extraction.collectivite, region_of(m.code)
         files = m.extraction.rows.get("fichier", pd.Series([Path(m.extraction.path).name]))
         record: dict[str, Any] = {
-            "departement": m.code, "collectivite": coll.nom, "type": coll.kind,
+            "departement": m.code, "collectivite": coll.nom,
+            "type": _KINDS.get(coll.kind, coll.kind),
             "region_code": region.code if region else "", "region": region.nom if region else "",
             "ars": region.ars if region else "", "campagne": m.annee,
             "classeurs": ", ".join(sorted(set(files.dropna().astype(str)))), "fictif": m.fictive,
@@ -295,7 +301,7 @@ def consolidated_sheets(
         short = SHORT_LABELS.get(ind.id, ind.label)
         ratio_columns += [Column(ind.id, short, "pourcentage", 13),
                           Column(f"{ind.id}_annee", f"{short} (année)", "annee", 10)]  # fmt: skip
-    statuses = [Column(s, f"Indicateurs {s}", "entier", 11) for s in STATUTS]
+    statuses = [Column(s, f"Statut « {s} »", "entier", 11) for s in STATUTS]
     return (
         Sheet("Collectivités", "Une ligne par collectivité : région, ARS signataire, "
               "campagne, dernière valeur (année ≤ campagne) de chaque ratio harmonisé et "
