@@ -259,7 +259,9 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
     """Latest value of each harmonised ratio of one collectivité's merged rows.
 
     The declared ratio is preferred; when the workbook gives only its numerator and
-    denominator, the computed ratio is used (``calcule`` true).
+    denominator, the computed ratio is used (``calcule`` true): the rule of
+    :func:`snppe_report.analysis.peers.ratio_values`, shared by the consolidated
+    workbook and the reports' "Positionnement".
 
     Parameters
     ----------
@@ -273,27 +275,18 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
     dict
         Indicator id -> ``{"valeur", "annee", "calcule", "texte"}`` (French text).
     """
-    from snppe_report.analysis.indicators import recompute_ratios
+    from snppe_report.analysis.peers import ratio_values
     from snppe_report.formatting import format_percent
 
     if rows is None or not len(rows):
         return {}
-    ratios = recompute_ratios(rows)
-    if annee is not None:
-        ratios = ratios[ratios["annee"] <= annee]
+    values = ratio_values(rows, annee).sort_values("annee", kind="stable")
     out: dict[str, dict[str, Any]] = {}
-    for ident, group in ratios.groupby("indicateur_id", sort=False):
-        group = group.assign(
-            _v=group["ratio_declare"].where(group["ratio_declare"].notna(), group["ratio_calcule"])
-        ).dropna(subset=["_v"])
-        if not len(group):
-            continue
-        last = group.sort_values("annee", kind="stable").iloc[-1]
-        computed = pd.isna(last["ratio_declare"])
-        out[str(ident)] = {
-            "valeur": float(last["_v"]),
-            "annee": int(last["annee"]),
-            "calcule": bool(computed),
-            "texte": format_percent(float(last["_v"]), 1),
+    for last in values.groupby("indicateur_id", sort=False).tail(1).itertuples(index=False):
+        out[str(last.indicateur_id)] = {
+            "valeur": float(last.valeur),
+            "annee": int(last.annee),
+            "calcule": bool(last.calcule),
+            "texte": format_percent(float(last.valeur), 1),
         }
     return out
