@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_consolidated.py
 
 clean:
 	rm -rf build
