@@ -125,6 +125,8 @@ def write_workbook(
     book = Workbook(write_only=True)
 
     def text_cell(ws, value: str, **style: Any):
+        if not style and not value.startswith(FORMULA_STARTS):
+            return value  # a plain text: openpyxl stores it as a string cell
         cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"  # never a formula, whatever the text
         if value.startswith(FORMULA_STARTS):
