@@ -479,6 +479,8 @@ def test_end_to_end_real_reports(tmp_path):
     assert haut_rhin["role"] == "principal" and haut_rhin["revisions"]
     html = (out / haut_rhin["sorties"]["html"]).read_text()
     assert "Haut-Rhin" in html and "<script" not in html
+    # placed among the batch's collectivités: Jura (Bourgogne-Franche-Comté) and itself
+    assert 'id="positionnement"' in html and "2 collectivités des données consolidées" in html
     assert "Jura" in (out / "39-jura" / "rapport-2021.html").read_text()
     assert haut_rhin["memoire_mo"]["processus"] < 500
     consolidated = pd.read_parquet(out / "consolide.parquet")
