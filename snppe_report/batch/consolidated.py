@@ -127,7 +127,7 @@ def cells_table(frame: pd.DataFrame, members: Sequence[Member]) -> pd.DataFrame:
     out = frame.merge(facts, on="departement", how="left")
     out["collectivite"] = out["collectivite"].fillna(out["departement"])
     out["region"] = out["region"].fillna("")
-    out["fictif"] = out["fictif"].fillna(False).astype(bool)
+    out["fictif"] = out["fictif"].eq(True)
     first = ["departement", "collectivite", "region"]
     return out[[*first, *(c for c in frame.columns if c not in first), "fictif"]]
 
@@ -263,7 +263,12 @@ def collectivites_table(
         record["indicateurs"] = total
         record["part_atteints"] = record[STATUTS[0]] / total if total else None
         records.append(record)
-    out = pd.DataFrame.from_records(records)
+    columns = [
+        "departement", "collectivite", "type", "region_code", "region", "ars", "campagne",
+        "classeurs", "fictif", *(c for i in ratios for c in (i, f"{i}_annee")), *STATUTS,
+        "indicateurs", "part_atteints",
+    ]  # fmt: skip
+    out = pd.DataFrame.from_records(records, columns=columns)
     for ident in ratios:
         if f"{ident}_annee" in out:
             out[f"{ident}_annee"] = out[f"{ident}_annee"].astype("Int64")

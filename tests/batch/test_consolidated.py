@@ -125,3 +125,16 @@ def test_files_of_a_batch_read_back(members, frame, tmp_path):
         frame["valeur"].fillna(-1).tolist()
     )
     assert french["Collectivité"].iloc[0] == "Haut-Rhin"
+
+
+def test_a_batch_without_any_readable_workbook_still_gets_headed_sheets(tmp_path):
+    empty = outputs.consolidated_frame([])
+    outputs.write_machine_data(empty, tmp_path)
+    outputs.write_people_data(empty, tmp_path, [])
+    sheets = pd.read_excel(tmp_path / "consolide.xlsx", sheet_name=None)
+    for name in ("Collectivités", "Indicateurs", "Cellules"):
+        assert sheets[name].empty and list(sheets[name].columns)[:3] == [
+            "Code", "Collectivité", "Région",
+        ]  # fmt: skip
+    text = (tmp_path / "consolide-excel.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("Code;Collectivité;Région;") and text.count("\r\n") == 1
