@@ -136,5 +136,5 @@ def test_a_batch_without_any_readable_workbook_still_gets_headed_sheets(tmp_path
         assert sheets[name].empty and list(sheets[name].columns)[:3] == [
             "Code", "Collectivité", "Région",
         ]  # fmt: skip
-    text = (tmp_path / "consolide-excel.csv").read_text(encoding="utf-8-sig")
-    assert text.startswith("Code;Collectivité;Région;") and text.count("\r\n") == 1
+    raw = (tmp_path / "consolide-excel.csv").read_bytes()
+    assert raw.startswith("\ufeffCode;Collectivité;Région;".encode()) and raw.count(b"\r\n") == 1
