@@ -40,6 +40,7 @@ class LignePosition:
     quartiles: str
     rang: str
     mediane_region: str
+    quartiles_region: str
     rang_region: str
     phrase: str
 
@@ -140,18 +141,20 @@ def _rank(spread: Spread) -> str:
     return f"{first} sur {spread.effectif}"
 
 
+def _quartiles(spread: Spread) -> str:
+    return f"{_pct(spread.q1)} – {_pct(spread.q3)}" if spread.q1 is not None else "—"
+
+
 def _line(p: Placement, region: str) -> LignePosition:
-    quartiles = (
-        f"{_pct(p.national.q1)} – {_pct(p.national.q3)}" if p.national.q1 is not None else "—"
-    )
     reached = {True: "oui", False: "non", None: "—"}[p.atteint]
     return LignePosition(
         indicateur=p.indicateur, objectif=p.objectif, valeur=_pct(p.valeur),
         annee=str(p.annee), calcule=p.calcule,
         cible_nationale=_pct(p.cible_nationale) if p.cible_nationale is not None else "—",
-        atteint=reached, mediane=_pct(p.national.mediane), quartiles=quartiles,
+        atteint=reached, mediane=_pct(p.national.mediane), quartiles=_quartiles(p.national),
         rang=_rank(p.national), mediane_region=_pct(p.regional.mediane),
-        rang_region=_rank(p.regional), phrase=_sentence(p, region),
+        quartiles_region=_quartiles(p.regional), rang_region=_rank(p.regional),
+        phrase=_sentence(p, region),
     )  # fmt: skip
 
 

@@ -51,7 +51,7 @@ def test_view_places_the_collectivite_with_its_own_figures(extraction, consolide
     assert epp.annee == "2022" and epp.valeur == "9,7 %"  # its own 2022 value, not 0.99
     assert epp.rang == "3e sur 6" and epp.rang_region == "2e sur 4"
     assert epp.cible_nationale == "20,0 %" and epp.atteint == "non"
-    assert epp.quartiles != "—" and epp.mediane_region != "—"
+    assert epp.quartiles != "—" and epp.mediane_region != "—" and epp.quartiles_region != "—"
     assert epp.phrase.startswith("9,7 % en 2022 : 3e sur 6 collectivités ayant une valeur 2022")
     assert "en Grand Est" in epp.phrase and epp.phrase.endswith("cible nationale non atteinte.")
     others_lines = [line for line in view.lignes if line is not epp]
