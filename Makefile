@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= build/rapports
-# axe-core (accessibility rules run in headless Chromium by the tests), from npm.
+# axe-core (accessibility rules) for the HTML checks in headless Chromium (tests/a11y.py)
+AXE_VERSION := 4.14.1
 AXE    := build/axe/node_modules/axe-core/axe.min.js
 
 LOCK   := requirements.lock
@@ -46,19 +47,20 @@ demo: install
 	$(BIN)/snppe batch build/classeurs-demo -o build/lot-demo --format html
 	@echo "Lot fictif et synthèse nationale écrits dans build/lot-demo/"
 
-# Debian packages the tests need: Chromium (HTML screenshots, axe-core), poppler (PDF to
-# PNG), npm (to install axe-core).
+# Debian packages the tests need: Chromium (HTML screenshots, accessibility checks),
+# poppler (PDF to PNG), Node.js and npm (to install axe-core).
 system-deps:
 	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v npm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils npm >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils nodejs npm >/dev/null; \
 	  else \
-	    echo "chromium / poppler-utils / npm absents : lancer « sudo apt-get install chromium poppler-utils npm »"; \
+	    echo "chromium / poppler-utils / npm absents : lancer « sudo apt-get install chromium poppler-utils nodejs npm »"; \
 	  fi; \
 	fi
 
+# axe-core from the npm registry into build/axe (no browser download: Debian's chromium runs it).
 $(AXE): | system-deps
-	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@4.14.1
+	npm install --prefix build/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
 axe: $(AXE)
 
@@ -81,6 +83,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_synthesis.py
+	$(BIN)/python benchmarks/bench_consolidated.py
 
 clean:
 	rm -rf build

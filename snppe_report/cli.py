@@ -224,6 +224,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_inputs(p, several=False)
     _add_render_options(p, "build/rapports")
+    p.add_argument(
+        "--consolide",
+        type=Path,
+        default=None,
+        metavar="FICHIER",
+        help="données consolidées d'un lot (consolide.parquet ou .csv) : ajoute la section "
+        "« Positionnement » (la collectivité parmi les autres)",
+    )
 
     p = sub.add_parser(
         "batch",
@@ -452,6 +460,7 @@ def _report(args) -> int:
         annee=args.annee,
         formats=args.formats,
         out_dir=args.sortie,
+        consolide=args.consolide,
     )
     for kind, path in result.outputs.items():
         _emit(f"{kind} : {path}", optional=True)

@@ -237,3 +237,11 @@ def test_option_values_list_what_is_accepted(tmp_path, capsys):
     workbook.write_bytes(EXAMPLE_2023.read_bytes())
     assert main(["batch", str(workbook), "-o", str(tmp_path / "lot")]) == 2
     assert "c'est un fichier, pas un dossier" in capsys.readouterr().err
+
+
+def test_report_with_missing_consolidated_data_stops_before_any_kernel(tmp_path, capsys):
+    missing = tmp_path / "lot" / "consolide.parquet"
+    code = main(["report", str(EXAMPLE_2023), "--consolide", str(missing), "-o", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "consolide.parquet" in err and "introuvables" in err
+    assert "Traceback" not in err and not list(tmp_path.rglob("*.ipynb"))

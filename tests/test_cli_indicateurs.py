@@ -47,13 +47,18 @@ def test_table_by_extension(tmp_path, suffix):
 def test_annee_must_be_a_year_of_the_workbook(capsys, tmp_path):
     assert main(["indicateurs", str(EXAMPLE_2023), "--annee", "2022"]) == 0
     capsys.readouterr()
-    for year in ("2017", "2025"):
-        out = tmp_path / f"t{year}.csv"
-        assert main(["indicateurs", str(EXAMPLE_2023), "--annee", year, "-o", str(out)]) == 2
-        err = capsys.readouterr().err
-        assert f"--annee {year}" in err and "années acceptées : 2019, 2022, 2023" in err
-        assert "68-haut-rhin-tdb-snppe-2023.xlsx" in err and "Traceback" not in err
-        assert not out.exists()
+    out = tmp_path / "t2025.csv"  # a possible campaign, but not one of this workbook
+    assert main(["indicateurs", str(EXAMPLE_2023), "--annee", "2025", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "--annee 2025" in err and "années acceptées : 2019, 2022, 2023" in err
+    assert "68-haut-rhin-tdb-snppe-2023.xlsx" in err and "Traceback" not in err
+    assert not out.exists()
+    # before the diagnostic year: refused with the options, before the workbook is read
+    out = tmp_path / "t2017.csv"
+    with pytest.raises(SystemExit) as stop:
+        main(["indicateurs", str(EXAMPLE_2023), "--annee", "2017", "-o", str(out)])
+    assert stop.value.code == 2 and "années acceptées de 2019 à" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_report_refuses_a_year_outside_the_workbook_before_any_kernel(capsys, tmp_path):

@@ -61,7 +61,8 @@ def test_report_parameters():
     import papermill
 
     params = papermill.inspect_notebook(str(REPORT))
-    assert list(params) == ["workbook", "departement", "annee", "autres_classeurs"]
+    assert list(params) == ["workbook", "departement", "annee", "autres_classeurs", "consolide"]
+    assert params["consolide"]["default"] == "None"
     assert params["workbook"]["default"].endswith('68-haut-rhin-tdb-snppe-2023.xlsx"')
     assert params["departement"]["default"] == "None"
     assert params["annee"]["default"] == "None"

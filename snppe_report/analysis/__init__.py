@@ -3,7 +3,8 @@
 Offers :func:`indicator_table` (one row per indicator with its three judgements: statut,
 tendance, position nationale), :func:`status_counts`, :func:`late_items`,
 :func:`compute_status`, :func:`check_extraction` (completeness and consistency
-findings) and :func:`merge_extractions` (several campaigns of one collectivité).
+findings), :func:`merge_extractions` (several campaigns of one collectivité) and
+:func:`positioning` (a collectivité among the others, over :func:`ratio_values`).
 """
 
 import lazy_loader
@@ -21,5 +22,6 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "status": ["STATUTS", "Status", "compute_status", "rules"],
         "checks": ["check_extraction", "findings_frame", "format_findings"],
         "history": ["merge_extractions"],
+        "peers": ["ratio_values", "positioning"],
     },
 )

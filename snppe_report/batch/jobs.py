@@ -221,6 +221,8 @@ def _render(task: Mapping[str, Any]) -> dict:
     others = list(task.get("autres") or ())
     if others and "autres_classeurs" in inspect.signature(render.render_report).parameters:
         kwargs["autres_classeurs"] = others
+    if task.get("consolide"):
+        kwargs["consolide"] = task["consolide"]
     with tempfile.TemporaryDirectory(prefix="snppe-rendu-") as private:
         staging = Path(private)
         try:

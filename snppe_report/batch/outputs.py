@@ -5,9 +5,12 @@
   :func:`report_key` combines it with the workbooks' hashes and the options into the
   incremental key stored as ``cle`` in the manifest;
 * :func:`write_manifest` / :func:`load_manifest`: ``manifest.json``, written atomically;
-* :func:`write_consolidated`: ``consolide.csv``, ``.xlsx`` and ``.parquet``;
+* :func:`write_machine_data`: ``consolide.parquet`` and ``.csv`` (machine contract);
+  :func:`write_people_data`: ``consolide.xlsx`` (one sheet per level) and
+  ``consolide-excel.csv`` (French Excel);
 * :func:`headlines`: the latest value of each harmonised ratio of a collectivité;
-* :func:`render_index`: ``index.html`` (Jinja2, autoescape, self-contained CSS).
+* :func:`render_index` / :func:`write_index`: ``index.html``
+  (:mod:`snppe_report.batch.index`).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ from typing import Any
 import pandas as pd
 
 from snppe_report import __version__
+from snppe_report.batch.index import render_index, write_index  # noqa: F401 (re-exported)
 from snppe_report.output import atomic_path, write_table
 from snppe_report.read.table import COLUMNS
-from snppe_report.report import jinja as _templates
 
 __all__ = [
     "MANIFEST",
@@ -36,7 +39,9 @@ __all__ = [
     "file_sha256",
     "load_manifest",
     "write_manifest",
-    "write_consolidated",
+    "write_machine_data",
+    "write_people_data",
+    "values_digest",
     "consolidated_digest",
     "headlines",
     "render_index",
@@ -47,6 +52,8 @@ log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 INDEX = "index.html"
 CONSOLIDATED = ("consolide.csv", "consolide.xlsx", "consolide.parquet")
+#: The cells in a French Excel's CSV dialect.
+EXCEL_CSV = "consolide-excel.csv"
 #: Columns of the consolidated files: the ``snppe extract`` contract plus the workbook.
 CONSOLIDATED_COLUMNS = (*COLUMNS, "fichier")
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole snppe_report package
@@ -164,19 +171,78 @@ def consolidated_frame(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return frame.astype({"annee": "int64", "valeur": "float64"})
 
 
-def write_consolidated(frame: pd.DataFrame, out_dir: Path) -> dict[str, str]:
-    """Write ``consolide.csv``, ``.xlsx`` and ``.parquet`` (each atomically).
+def write_machine_data(frame: pd.DataFrame, out_dir: Path) -> dict[str, str]:
+    """Write ``consolide.parquet`` and ``consolide.csv`` (atomically): the machine contract.
+
+    The tidy cells (:data:`CONSOLIDATED_COLUMNS`); CSV in UTF-8, comma, decimal point.
+    Written before the reports, which read the parquet to place their collectivité.
 
     Returns
     -------
     dict
-        Format -> file name relative to ``out_dir``.
+        Kind (``parquet``, ``csv``) -> file name in ``out_dir``.
     """
     written = {}
-    for name in CONSOLIDATED:
+    for name in (CONSOLIDATED[2], CONSOLIDATED[0]):
         write_table(frame, out_dir / name)
         written[name.rsplit(".", 1)[1]] = name
     return written
+
+
+def write_people_data(
+    frame: pd.DataFrame,
+    out_dir: Path,
+    members: Sequence[Any],
+    values: pd.DataFrame | None = None,
+) -> dict[str, str]:
+    """Write ``consolide.xlsx`` and ``consolide-excel.csv`` (atomically): data for people.
+
+    * ``consolide.xlsx``: one sheet per level (collectivités, indicators, cells) with
+      names, regions, French headers, frozen header, filters, widths and formats
+      (:func:`snppe_report.batch.consolidated.consolidated_sheets`);
+    * ``consolide-excel.csv``: the cells sheet in a French Excel's dialect (semicolon,
+      decimal comma, UTF-8 with BOM, no text read as a formula).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        :func:`consolidated_frame`.
+    out_dir : Path
+        Output folder.
+    members : sequence of consolidated.Member
+        The collectivités of the batch (names, campaigns, fictive flags).
+    values : DataFrame, optional
+        :func:`snppe_report.analysis.peers.ratio_values` of ``frame`` when computed.
+
+    Returns
+    -------
+    dict
+        Kind (``xlsx``, ``csv-excel``) -> file name in ``out_dir``.
+    """
+    from snppe_report.analysis.peers import ratio_values
+    from snppe_report.batch import consolidated, spreadsheet
+
+    values = ratio_values(frame) if values is None else values
+    sheets = consolidated.consolidated_sheets(frame, members, values)
+    notes = [
+        *(["DONNÉES FICTIVES : ces chiffres ne décrivent aucune collectivité réelle."]
+          if any(m.fictive for m in members) else []),
+        f"{len(members)} collectivité(s), {len(frame)} cellule(s). Produit par "
+        f"snppe-report {__version__}.",
+        "Les pourcentages sont des fractions affichées en % (0,452 = 45,2 %). "
+        "consolide.csv et consolide.parquet donnent les cellules sous forme machine.",
+    ]  # fmt: skip
+    spreadsheet.write_workbook(
+        out_dir / CONSOLIDATED[1], sheets, title="Données consolidées SNPPE", notes=notes
+    )
+    spreadsheet.write_french_csv(out_dir / EXCEL_CSV, sheets[-1])
+    return {"xlsx": CONSOLIDATED[1], "csv-excel": EXCEL_CSV}
+
+
+def values_digest(values: pd.DataFrame) -> str:
+    """Content hash of every collectivité's ratios: a report's place among the others
+    changes with it, so it is part of each report's incremental key."""
+    return consolidated_digest(values)
 
 
 def consolidated_digest(frame: pd.DataFrame) -> str:
@@ -193,7 +259,9 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
     """Latest value of each harmonised ratio of one collectivité's merged rows.
 
     The declared ratio is preferred; when the workbook gives only its numerator and
-    denominator, the computed ratio is used (``calcule`` true).
+    denominator, the computed ratio is used (``calcule`` true): the rule of
+    :func:`snppe_report.analysis.peers.ratio_values`, shared by the consolidated
+    workbook and the reports' "Positionnement".
 
     Parameters
     ----------
@@ -207,110 +275,18 @@ def headlines(rows: pd.DataFrame, annee: int | None = None) -> dict[str, dict[st
     dict
         Indicator id -> ``{"valeur", "annee", "calcule", "texte"}`` (French text).
     """
-    from snppe_report.analysis.indicators import recompute_ratios
+    from snppe_report.analysis.peers import ratio_values
     from snppe_report.formatting import format_percent
 
     if rows is None or not len(rows):
         return {}
-    ratios = recompute_ratios(rows)
-    if annee is not None:
-        ratios = ratios[ratios["annee"] <= annee]
+    values = ratio_values(rows, annee).sort_values("annee", kind="stable")
     out: dict[str, dict[str, Any]] = {}
-    for ident, group in ratios.groupby("indicateur_id", sort=False):
-        group = group.assign(
-            _v=group["ratio_declare"].where(group["ratio_declare"].notna(), group["ratio_calcule"])
-        ).dropna(subset=["_v"])
-        if not len(group):
-            continue
-        last = group.sort_values("annee", kind="stable").iloc[-1]
-        computed = pd.isna(last["ratio_declare"])
-        out[str(ident)] = {
-            "valeur": float(last["_v"]),
-            "annee": int(last["annee"]),
-            "calcule": bool(computed),
-            "texte": format_percent(float(last["_v"]), 1),
+    for last in values.groupby("indicateur_id", sort=False).tail(1).itertuples(index=False):
+        out[str(last.indicateur_id)] = {
+            "valeur": float(last.valeur),
+            "annee": int(last.annee),
+            "calcule": bool(last.calcule),
+            "texte": format_percent(float(last.valeur), 1),
         }
     return out
-
-
-# -- index ------------------------------------------------------------------------------
-
-_STATUS_WORDS = {
-    "ok": "rapport produit",
-    "inchange": "inchangé",
-    "echec": "échec",
-    "en_attente": "en attente",
-}
-
-
-def render_index(manifest: Mapping[str, Any], rows: Sequence[Mapping[str, Any]]) -> str:
-    """The HTML of ``index.html``.
-
-    Parameters
-    ----------
-    manifest : mapping
-        The batch manifest (entries, synthesis, consolidated files, fictive flag).
-    rows : sequence of mapping
-        One per collectivité, sorted by code: ``code``, ``nom``, ``statut``,
-        ``message``, ``liens`` (format -> relative URL), ``precedent`` (links are
-        those of a previous good report), ``fichiers``, ``indicateurs``
-        (id -> headline), ``revisions``.
-    """
-    from snppe_report.read.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
-    ratios = [
-        {"id": i.id, "libelle": i.label, "objectif": catalogue.objective(i.objective).title}
-        for i in catalogue.ratios()
-    ]
-    failures = [e for e in manifest.get("entrees", ()) if e.get("statut") == "echec"]
-    synthese = manifest.get("synthese") or {}
-    if synthese.get("statut") == "echec":
-        failures = [*failures, {"fichier": "synthèse nationale", **synthese}]
-    absents = _without_dashboard(r["code"] for r in rows)
-    template = _environment().get_template("index.html.j2")
-    return template.render(
-        m=manifest,
-        lignes=rows,
-        ratios=ratios,
-        echecs=failures,
-        mots=_STATUS_WORDS,
-        date=_when(manifest.get("genere_le")),
-        absents=absents,
-    )
-
-
-def _without_dashboard(codes: Iterable[str]) -> list[str]:
-    """The départements covered by none of the collectivités of the batch."""
-    from snppe_report.read.collectivites import departements, get_collectivite
-
-    covered: set[str] = set()
-    for code in codes:
-        try:
-            covered.update(get_collectivite(code).departements)
-        except Exception:  # an unknown code cannot cover anything
-            continue
-    return [f"{d.nom} ({d.code})" for d in departements() if d.code not in covered]
-
-
-def _when(stamp: str | None) -> str:
-    """'2026-11-22T22:39:05+01:00' -> '22 novembre 2026 à 22 h 39'."""
-    from datetime import datetime
-
-    from snppe_report.formatting import format_date
-
-    if not stamp:
-        return ""
-    moment = datetime.fromisoformat(stamp)
-    return f"{format_date(moment)} à {moment.hour} h {moment.minute:02d}"
-
-
-def write_index(path: Path, html: str) -> None:
-    """Write ``index.html`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
-
-
-@cache
-def _environment():
-    return _templates.environment()

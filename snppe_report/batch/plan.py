@@ -172,11 +172,19 @@ def plan_reports(
     formats: Sequence[str],
     kernel_name: str,
     out_dir: Path,
+    peers: tuple[Path, str] | None = None,
 ) -> Plan:
-    """Give each group its key; keep the unchanged ones, make tasks for the others."""
+    """Give each group its key; keep the unchanged ones, make tasks for the others.
+
+    ``peers``: the batch's ``consolide.parquet`` and the digest of every collectivité's
+    ratios; each report then places its collectivité among the others, and is made
+    again when any of those ratios changes.
+    """
     from snppe_report.report.render import NOTEBOOK, TEMPLATES
 
     digest = outputs.inputs_digest(NOTEBOOK, TEMPLATES)
+    if peers is not None:
+        digest = f"{digest}:{peers[1]}"
     before = {
         (e.get("collectivite") or {}).get("code"): e
         for e in previous.get("entrees", ())
@@ -235,6 +243,8 @@ def plan_reports(
                 "out_dir": str(out_dir),
                 "kernel_name": kernel_name,
             }
+            if peers is not None:
+                group.task["consolide"] = str(peers[0])
             plan.to_render.append(group)
     return plan
 

@@ -19,8 +19,9 @@
    templates, package) and whose outputs are still there, unless ``force``;
 5. render the other reports in parallel, one job per collectivité, each in its own
    working folder and output folder ``OUT/<slug>/``; every worker keeps one warm
-   kernel (:mod:`snppe_report.batch.kernels`); meanwhile the parent writes
-   ``consolide.csv|xlsx|parquet``;
+   kernel (:mod:`snppe_report.batch.kernels`); the parent writes
+   ``consolide.parquet|csv`` before (each report places its collectivité among the
+   others) and ``consolide.xlsx`` and ``consolide-excel.csv`` meanwhile;
 6. render the national synthesis; write ``manifest.json`` and ``index.html``.
 
 The manifest and the index are rewritten after each report (:mod:`.journal`): after any

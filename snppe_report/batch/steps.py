@@ -14,9 +14,10 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
+from snppe_report.analysis.peers import ratio_values
 from snppe_report.batch import annotated, outputs
+from snppe_report.batch.consolidated import members_of
 from snppe_report.batch.jobs import JobSet, failure
 from snppe_report.batch.journal import Journal
 from snppe_report.batch.plan import Group, group_inputs, plan_reports
@@ -60,13 +61,20 @@ class BatchSteps:
         self.groups, self.read_failures = group_inputs(inputs, reads, previous, self.annee, out)
         if self.annoter:
             self.journal.copies = annotated.annotate_all(runner, inputs, reads, out)
-        plan = plan_reports(self.groups, previous, force=force, **options)
+        # the machine data first: each report reads it to place its collectivité
+        frame = outputs.consolidated_frame([g.rows for g in self.groups])
+        consolide = outputs.write_machine_data(frame, out)
+        values = ratio_values(frame)
+        peers = (out / outputs.CONSOLIDATED[2], outputs.values_digest(values))
+        plan = plan_reports(self.groups, previous, force=force, peers=peers, **options)
         for group in plan.to_render:
             group.result = {}  # not done yet: the journal keeps its previous entries
         self.planned = True
         self.journal.write(self.groups, self.read_failures, "en_cours", self.annee)
         with ThreadPoolExecutor(1) as background:
-            consolidated = background.submit(_consolidate, self.groups, out)
+            people = background.submit(
+                outputs.write_people_data, frame, out, members_of(self.groups, self.annee), values
+            )
             tasks = [group.task for group in plan.to_render]
             show.note(
                 f"{len(tasks)} rapport(s) à produire, {len(plan.skipped)} inchangé(s) ou écarté(s)"
@@ -82,7 +90,8 @@ class BatchSteps:
             for group in plan.to_render:
                 if not group.result:
                     group.result = failure(RuntimeError("tâche perdue : aucun résultat reçu"))
-            frame, self.journal.consolide = consolidated.result()
+            consolide.update(people.result())
+            self.journal.consolide = consolide
         self.durations["rapports"] = time.perf_counter() - tick
 
         manifest = self.journal.manifest(self.groups, self.read_failures, "en_cours")
@@ -135,11 +144,6 @@ def _collect(results, show: Progress, step: str, tasks: Sequence[Mapping]) -> li
         show.advance(step, done, len(tasks), tasks[index], result)
     lost = failure(RuntimeError("tâche perdue : aucun résultat reçu"), step)
     return [r if r is not None else lost for r in gathered]
-
-
-def _consolidate(groups: Sequence[Group], out: Path) -> tuple[Any, dict[str, str]]:
-    frame = outputs.consolidated_frame([g.rows for g in groups])
-    return frame, outputs.write_consolidated(frame, out)
 
 
 def _synthesis(runner, jobset, frame, manifest, previous, force, out) -> dict:

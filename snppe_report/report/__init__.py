@@ -19,6 +19,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "cover_html",
             "toc_html",
             "synthese_html",
+            "positionnement_html",
             "engagements_html",
             "quality_html",
             "annexes_html",

@@ -25,9 +25,10 @@ from typing import Any
 import pandas as pd
 
 from snppe_report import _paths
-from snppe_report.report import cells, views
+from snppe_report.report import cells, positioning, views
 from snppe_report.report import jinja as _templates
 from snppe_report.report.cells import Cellule
+from snppe_report.report.positioning import Positionnement
 from snppe_report.report.views import Engagement, Graphique, Retard, Tuile
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "synthese_html",
     "engagements_html",
     "quality_html",
+    "positionnement_html",
     "annexes_html",
     "report_html",
     "key_values",
@@ -108,6 +110,8 @@ class Report:
         Latest year with a value up to the campaign year.
     cibles_annee : int or None
         Year of the targets retained for the campaign (N, else the nearest).
+    positionnement : Positionnement or None
+        The collectivité among the others of a batch (given its consolidated data).
     """
 
     collectivite: Any
@@ -158,6 +162,8 @@ class Report:
             return "Collectivité indiquée à la production du rapport (le classeur ne la nomme pas)."
         text = self.origine.strip()
         return f"{text[:1].upper()}{text[1:]}." if text else ""
+
+    positionnement: Positionnement | None = field(default=None, repr=False)
 
     @property
     def feuilles_texte(self) -> str:
@@ -274,7 +280,11 @@ def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_report(
-    extraction: Any, *, annee: int | None = None, generated: date | None = None
+    extraction: Any,
+    *,
+    annee: int | None = None,
+    generated: date | None = None,
+    consolide: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Compute the report's content from an extraction.
 
@@ -286,6 +296,9 @@ def build_report(
         Campaign year; defaults to the workbook's.
     generated : date, optional
         Generation date; defaults to ``SOURCE_DATE_EPOCH`` when set, else today.
+    consolide : path-like, optional
+        A batch's ``consolide.parquet`` (or ``.csv``): the report then places the
+        collectivité among the others (section "Positionnement").
 
     Returns
     -------
@@ -332,6 +345,7 @@ def build_report(
         annees_cibles=years_c,
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
         autres_fichiers=_other_files(rows, Path(extraction.path).name),
+        positionnement=_positionnement(extraction, year, consolide),
     )
 
 
@@ -341,6 +355,15 @@ def _year_of(years: pd.Series, most_common: bool = False) -> int | None:
     if not found:
         return None
     return int(pd.Series(found).mode().min()) if most_common else max(found)
+
+
+def _positionnement(extraction: Any, year: int, consolide: Any) -> Positionnement | None:
+    if consolide is None:
+        return None
+    path = locate_workbook(consolide)
+    others = positioning.load_consolidated_rows(path)
+    code = str(extraction.collectivite.code)
+    return positioning.positionnement(extraction.rows, others, code, year, path.name)
 
 
 def locate_workbook(path: str | os.PathLike[str]) -> Path:
@@ -400,6 +423,13 @@ def quality_html(report: Report) -> str:
     )
 
 
+def positionnement_html(report: Report) -> str:
+    """Positionnement among the batch's collectivités; "" without consolidated data."""
+    if report.positionnement is None:
+        return ""
+    return _render("rapport-positionnement.html.j2", report, p=report.positionnement)
+
+
 def annexes_html(report: Report) -> str:
     """Annexes: definitions and sources, legend, status rules, every figure with its cell."""
     return _render("rapport-annexes.html.j2", report, codes=cells.CODES)
@@ -411,6 +441,7 @@ def report_html(report: Report) -> str:
         cover_html(report),
         toc_html(report),
         synthese_html(report),
+        positionnement_html(report),
         engagements_html(report),
         quality_html(report),
         annexes_html(report),

@@ -90,6 +90,7 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "departement": (str, type(None)),
     "annee": (int, type(None)),
     "autres_classeurs": (list,),
+    "consolide": (str, type(None)),
 }
 
 
@@ -126,6 +127,7 @@ def render_report(
     out_dir: str | os.PathLike[str] = "build/rapports",
     kernel_name: str = "python3",
     autres_classeurs: Iterable[str | os.PathLike[str]] = (),
+    consolide: str | os.PathLike[str] | None = None,
 ) -> ReportResult:
     """Render the annual report of one workbook to HTML and PDF.
 
@@ -150,6 +152,9 @@ def render_report(
     autres_classeurs : iterable of path-like
         Workbooks of the same collectivité for other years: the report shows the
         merged series and flags the revised values.
+    consolide : path-like, optional
+        A batch's ``consolide.parquet`` (or ``.csv``): the report gains the section
+        "Positionnement" (the collectivité among the others, ratio by ratio).
 
     Returns
     -------
@@ -173,6 +178,12 @@ def render_report(
     parameters = {"workbook": str(path), "departement": departement, "annee": annee}
     if others:
         parameters["autres_classeurs"] = others
+    if consolide is not None:
+        from snppe_report.report.positioning import load_consolidated_rows
+
+        consolide = Path(consolide).expanduser().resolve()
+        load_consolidated_rows(consolide)  # unreadable data stops here, before any kernel
+        parameters["consolide"] = str(consolide)
     parameters = validate_parameters(NOTEBOOK, parameters)
     collectivite, year, extraction = _resolve(path, departement, annee)
     dest, stem = root / collectivite.slug, f"rapport-{year}"

@@ -92,7 +92,9 @@ def test_interruption_keeps_the_previous_entries_of_what_was_not_reached(tmp_pat
     for name, code in (("25-doubs.xlsx", "25"), ("39-jura.xlsx", "39"), ("68-hr.xlsx", "68")):
         fake_workbook(src, name, code, 2023)
     first = {e["fichier"]: e for e in run(src, out).entries}
-    fake_workbook(src, "68-hr.xlsx", "68", 2023, {"epp-part": {"2019": 0.3}})  # changed
+    # changed, but not its harmonised ratios: the other reports' Positionnement holds
+    changed = {"epp-part": {"2019": 0.10, "2022": 0.15}, "local-actions": {"2022": 4}}
+    fake_workbook(src, "68-hr.xlsx", "68", 2023, changed)
     _stopping_workbook(src, "25-doubs.xlsx", "25", signal.SIGTERM)  # changed, stops
     with pytest.raises(Interruption):
         run(src, out, job_set=SIGNALLING)

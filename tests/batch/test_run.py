@@ -252,12 +252,25 @@ def test_changed_workbook_or_format_rerenders_only_that_one(lot):
     src, out = lot
     (src / "casse.xlsx").unlink()
     run(src, out)
-    fake_workbook(src, "39-jura.xlsx", "39", 2021, {"epp-part": {"2019": 0.2}})
+    before = json.loads((src / "39-jura.xlsx").read_text())["valeurs"]
+    # same harmonised ratios, one more local indicator: the others' places are unchanged
+    fake_workbook(src, "39-jura.xlsx", "39", 2021, {**before, "local-x": {"2020": 0.5}})
     result = run(src, out)
     assert _entry(result, "39-jura.xlsx")["statut"] == "ok"
     assert _entry(result, "68-haut-rhin.xlsx")["statut"] == "inchange"
     result = run(src, out, formats=("html", "pdf"))
     assert {e["statut"] for e in result.entries} == {"ok"}
+
+
+def test_changed_ratio_rerenders_every_report(lot):
+    """A ratio of one collectivité moves the medians and ranks every report shows."""
+    src, out = lot
+    (src / "casse.xlsx").unlink()
+    first = run(src, out)
+    fake_workbook(src, "39-jura.xlsx", "39", 2021, {"epp-part": {"2019": 0.2}})
+    result = run(src, out)
+    assert {e["statut"] for e in result.entries} == {"ok"}
+    assert _entry(result, "68-haut-rhin.xlsx")["cle"] != _entry(first, "68-haut-rhin.xlsx")["cle"]
 
 
 def test_failed_rerun_keeps_previous_good_report(lot):
@@ -306,6 +319,7 @@ def test_manifest_content(lot):
         "csv": "consolide.csv",
         "xlsx": "consolide.xlsx",
         "parquet": "consolide.parquet",
+        "csv-excel": "consolide-excel.csv",
     }
     assert not list(out.rglob(".*.tmp"))  # no temporary file left behind
 
@@ -315,13 +329,18 @@ def test_consolidated_files_readable(lot):
     run(src, out)
     frames = [
         pd.read_csv(out / "consolide.csv", dtype={"departement": str}),
-        pd.read_excel(out / "consolide.xlsx", dtype={"departement": str}),
         pd.read_parquet(out / "consolide.parquet"),
     ]
     for frame in frames:
         assert list(frame.columns) == [*COLUMNS, "fichier"]
         assert sorted(set(frame["departement"])) == ["39", "68"]
         assert len(frame) == 4
+    cells = pd.read_excel(out / "consolide.xlsx", sheet_name="Cellules", dtype={"Code": str})
+    assert sorted(set(cells["Code"])) == ["39", "68"] and len(cells) == 4
+    french = pd.read_csv(
+        out / "consolide-excel.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"Code": str}
+    )
+    assert french["Valeur"].tolist() == cells["Valeur"].tolist()
 
 
 def test_several_years_are_one_group_with_revisions(tmp_path):
@@ -461,6 +480,8 @@ def test_end_to_end_real_reports(tmp_path):
     assert haut_rhin["role"] == "principal" and haut_rhin["revisions"]
     html = (out / haut_rhin["sorties"]["html"]).read_text()
     assert "Haut-Rhin" in html and "<script" not in html
+    # placed among the batch's collectivités: Jura (Bourgogne-Franche-Comté) and itself
+    assert 'id="positionnement"' in html and "2 collectivités des données consolidées" in html
     assert "Jura" in (out / "39-jura" / "rapport-2021.html").read_text()
     assert haut_rhin["memoire_mo"]["processus"] < 500
     consolidated = pd.read_parquet(out / "consolide.parquet")

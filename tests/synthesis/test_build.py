@@ -308,7 +308,7 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path):
 
     from snppe_report.demo.synthetic import write_demo_workbooks
     from snppe_report.read.table import extract
-    from tests.browser import audit
+    from tests import a11y
 
     paths = write_demo_workbooks(tmp_path / "classeurs", count=6, seed=3)
     frames, entries = [], []
@@ -346,6 +346,6 @@ def test_notebook_renders_a_small_fictive_batch(tmp_path):
     assert not list(out.glob("*.echec.ipynb")) and not list(out.glob(".*.tmp"))
     assert published["pdf"].stat().st_mode & 0o044  # readable by others, as usual files
     for width in (390, 1280):
-        result = audit(published["html"], tmp_path, width)
-        assert result["violations"] == [], result["violations"]
-        assert result["width"] <= result["viewport"] == width  # no horizontal scroll
+        result = a11y.audit(published["html"], width=width)
+        assert not result.violations, a11y.describe(result.violations)
+        assert result.scroll_width <= result.client_width == width  # no horizontal scroll
