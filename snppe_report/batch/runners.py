@@ -267,6 +267,10 @@ class LocalRunner(Runner):
         self._retired.clear()
         self._pools.clear()
         shutil.rmtree(self._markers, ignore_errors=True)
+        # a worker killed after the grace period could not remove its private folder
+        from snppe_report.batch.workspace import remove_stale_worker_dirs
+
+        remove_stale_worker_dirs()
 
 
 def _quiet_resource_tracker() -> None:
