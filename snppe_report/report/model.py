@@ -98,6 +98,9 @@ class Report:
         Workbooks of other years merged into the series (oldest first).
     feuilles : tuple of str
         Every dashboard sheet read (a dashboard may span one sheet per engagement).
+    emetteur : str
+        Issuer block of the cover (``"Préfecture du Haut-Rhin — ARS Grand Est"``),
+        empty by default.
     """
 
     collectivite: Any
@@ -124,6 +127,12 @@ class Report:
     avec_atteinte: bool = False
     autres_fichiers: tuple[str, ...] = ()
     feuilles: tuple[str, ...] = ()
+    emetteur: str = ""
+
+    @property
+    def titre(self) -> str:
+        """Document title: ``Rapport SNPPE 2023 — Haut-Rhin``."""
+        return f"Rapport SNPPE {self.annee} — {self.collectivite.nom}"
 
     @property
     def feuilles_texte(self) -> str:
@@ -177,6 +186,7 @@ def load_extraction(
     workbook: str | os.PathLike[str],
     departement: str | None = None,
     autres_classeurs: Iterable[str | os.PathLike[str]] = (),
+    deja_lue: str | os.PathLike[str] | None = None,
 ) -> Any:
     """Extract a workbook, merged with the collectivité's workbooks of other years.
 
@@ -193,6 +203,10 @@ def load_extraction(
         Collectivité code, when the workbook does not name it.
     autres_classeurs : iterable of path-like
         Workbooks of the same collectivité for other years.
+    deja_lue : path-like, optional
+        The same extraction, already read and merged by ``snppe report`` before the
+        kernel started (:func:`save_extraction`): it is loaded instead of reading the
+        workbooks again, so each workbook is read once per report.
 
     Returns
     -------
@@ -204,14 +218,42 @@ def load_extraction(
     CollectiviteError
         Another workbook names a different collectivité.
     """
-    from dataclasses import replace
-
-    from snppe_report.analysis.history import merge_extractions
-    from snppe_report.exceptions import CollectiviteError
+    if deja_lue:
+        return _load_saved(Path(deja_lue), locate_workbook(workbook))
     from snppe_report.read.table import extract
 
     main = extract(locate_workbook(workbook), departement=departement)
     others = [extract(locate_workbook(p), departement=departement) for p in autres_classeurs]
+    return merge_series(main, others)
+
+
+def merge_series(main: Any, others: Iterable[Any] = ()) -> Any:
+    """The main extraction merged with extractions of the same collectivité's other years.
+
+    Parameters
+    ----------
+    main : table.Extraction
+        The main (most recent) workbook's extraction.
+    others : iterable of table.Extraction
+        Extractions of other years (see :func:`load_extraction`).
+
+    Returns
+    -------
+    table.Extraction
+        ``main`` itself when there is no other, else ``main`` with the merged rows
+        (older cells prefixed by their file) and the revision findings.
+
+    Raises
+    ------
+    CollectiviteError
+        Another extraction names a different collectivité.
+    """
+    from dataclasses import replace
+
+    from snppe_report.analysis.history import merge_extractions
+    from snppe_report.exceptions import CollectiviteError
+
+    others = list(others)
     if not others:
         return main
     for other in others:
@@ -228,6 +270,33 @@ def load_extraction(
     return replace(main, rows=rows, findings=findings)
 
 
+def save_extraction(extraction: Any, path: str | os.PathLike[str]) -> Path:
+    """Keep an extraction for the report's kernel (``deja_lue`` of :func:`load_extraction`).
+
+    A pickle written by this process in the render's private working folder (never a
+    file received from elsewhere: a pickle runs code when loaded).
+    """
+    import pickle
+
+    target = Path(path)
+    target.write_bytes(pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+    return target
+
+
+def _load_saved(path: Path, workbook: Path) -> Any:
+    import pickle
+
+    from snppe_report.exceptions import RenderError
+
+    extraction = pickle.loads(path.read_bytes())  # written by save_extraction, same render
+    if Path(extraction.path).resolve() != workbook.resolve():
+        raise RenderError(
+            f"l'extraction transmise au notebook concerne {Path(extraction.path).name}",
+            file=workbook,
+        )
+    return extraction
+
+
 def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows with over-long texts cut (ending with "…") for display."""
     out = rows.copy()
@@ -240,7 +309,11 @@ def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_report(
-    extraction: Any, *, annee: int | None = None, generated: date | None = None
+    extraction: Any,
+    *,
+    annee: int | None = None,
+    generated: date | None = None,
+    emetteur: str | None = None,
 ) -> Report:
     """Compute the report's content from an extraction.
 
@@ -252,6 +325,9 @@ def build_report(
         Campaign year; defaults to the workbook's.
     generated : date, optional
         Generation date; defaults to ``SOURCE_DATE_EPOCH`` when set, else today.
+    emetteur : str, optional
+        Issuer block of the cover (``"Préfecture du Haut-Rhin — ARS Grand Est"``);
+        none by default.
 
     Returns
     -------
@@ -292,6 +368,7 @@ def build_report(
         annees_cibles=years_c,
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
         autres_fichiers=_other_files(rows, Path(extraction.path).name),
+        emetteur=" ".join(str(emetteur or "").split())[:200],
     )
 
 
