@@ -132,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="produire le rapport HTML et PDF d'une collectivité")
     _add_inputs(p, several=False)
     _add_render_options(p, "build/rapports")
+    p.add_argument(
+        "--emetteur",
+        metavar="TEXTE",
+        help="bloc émetteur de la couverture, ex. « Préfecture du Haut-Rhin — ARS Grand Est »"
+        " (aucun par défaut)",
+    )
 
     p = sub.add_parser("batch", help="tous les rapports d'un dossier, index et synthèse")
     p.add_argument("dossier", type=Path, metavar="DOSSIER_CLASSEURS")
@@ -235,6 +241,7 @@ def _report(args) -> int:
         annee=args.annee,
         formats=args.formats,
         out_dir=args.sortie,
+        emetteur=args.emetteur,
     )
     for kind, path in result.outputs.items():
         print(f"{kind} : {path}")

@@ -306,9 +306,13 @@ def _year(extraction: Any, annee: int | None, path: Path) -> int:
 
 
 def _save_extraction(extraction: Any, path: Path) -> Path:
+    """Pickle the extraction for the kernel, its path made absolute (the kernel's cwd
+    is the private working folder)."""
+    from dataclasses import replace
+
     from snppe_report.report.model import save_extraction
 
-    return save_extraction(extraction, path)
+    return save_extraction(replace(extraction, path=Path(extraction.path).resolve()), path)
 
 
 def _write_notebook(nb: NotebookNode, path: Path) -> None:

@@ -86,10 +86,10 @@ def escape(text: Any) -> str:
     """
     if text is None:
         return ""
-    cleaned = _CONTROL.sub("", str(text).replace("\t", " "))
-    lines = _LINE_BREAK.split(cleaned)
+    lines = _LINE_BREAK.split(str(text).replace("\t", " "))
     return " \\\n".join(
-        "".join("\\" + c if c in _PUNCTUATION else c for c in line) for line in lines
+        "".join("\\" + c if c in _PUNCTUATION else c for c in _CONTROL.sub("", line))
+        for line in lines
     )
 
 
