@@ -86,6 +86,24 @@ def test_executed_notebook_keeps_parameters_and_key_values(rendered):
     assert values and values[0]["collectivite"] == "68" and values[0]["annee"] == 2023
 
 
+def test_sections_are_displayed_in_html_and_in_typst(rendered):
+    """JupyterLab and the HTML report show text/html; the PDF is made of text/vnd.typst."""
+    nb = nbformat.read(rendered["68"].outputs["ipynb"], as_version=4)
+    bundles = [
+        out.data for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", []) if "text/vnd.typst" in out.get("data", {})
+    ]  # fmt: skip
+    assert len(bundles) == 6  # cover, toc, synthèse, engagements, qualité, annexes
+    assert all(b["text/html"].strip() for b in bundles)
+
+
+def test_the_workbook_is_read_once(rendered):
+    """The kernel loads the parent's extraction instead of reading the workbook again."""
+    nb = nbformat.read(rendered["68"].outputs["ipynb"], as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "extraction_lue = " in injected.source and ".pickle" in injected.source
+
+
 def test_every_kernel_is_shut_down(rendered):
     children = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
     kernels = [p for p in children if "ipykernel" in " ".join(_cmdline(p))]
