@@ -31,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from snppe_report._paths import TEMPLATES  # base dir of the nbconvert template
+from snppe_report._paths import HIDDEN_TAGS, TEMPLATES  # TEMPLATES: nbconvert templates
 from snppe_report.exceptions import RenderError
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ __all__ = ["HIDDEN_TAGS", "notebook_to_html", "notebook_to_pdf", "html_to_pdf"]
 # The logger of the render step, as before the split (and as in publish).
 log = logging.getLogger("snppe_report.report.render")
 
-#: Cells with one of these tags stay in the notebook but not in the report.
-HIDDEN_TAGS = ("masquer",)
 
 
 def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:

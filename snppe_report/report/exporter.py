@@ -25,12 +25,11 @@ from nbconvert.exporters import TemplateExporter
 from traitlets import default
 from traitlets.config import Config
 
-from snppe_report._paths import TEMPLATES
-from snppe_report.report.convert import HIDDEN_TAGS
+from snppe_report._paths import HIDDEN_TAGS, TEMPLATES
 from snppe_report.report.markdown import markdown_to_typst
 from snppe_report.report.typst import MEDIA_TYPE, compile_pdf, string
 
-__all__ = ["HIDDEN_TAGS", "TypstExporter", "TypstPDFExporter"]
+__all__ = ["TypstExporter", "TypstPDFExporter"]
 
 class TypstExporter(TemplateExporter):
     """The report as Typst markup (template ``snppe_typst``)."""
