@@ -60,9 +60,12 @@ def main() -> None:
     print(f"charge de la machine (1, 5, 15 min) : {_load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-rapport-") as tmp:
         out = Path(tmp)
-        cold = [_cold(args.workbook, args.departement, out / "a") for _ in range(args.runs)]
-        for i, seconds in enumerate(cold, start=1):
-            print(f"(a) rapport à froid {i} : {seconds:.2f} s", flush=True)
+        cold, cold_cpu = [], []
+        for i in range(1, args.runs + 1):
+            seconds, cpu_seconds = _cold(args.workbook, args.departement, out / "a")
+            cold.append(seconds)
+            cold_cpu.append(cpu_seconds)
+            print(f"(a) rapport à froid {i} : {seconds:.2f} s (CPU {cpu_seconds:.2f} s)", flush=True)
         by_hand = _by_hand(args.workbook, args.departement, out / "b")
         print(f"(b) à la main (papermill, nbconvert, weasyprint) : {by_hand:.2f} s", flush=True)
         split, cpu, pages = _split(args.workbook, args.departement, out / "c")
@@ -77,19 +80,26 @@ def main() -> None:
           f"chaîne noyau + cellules + PDF {chain:.2f} s")  # fmt: skip
     print()
     print(f"rapport à froid (médiane de {len(cold)}) : {median:.2f} s "
-          f"= {median / TARGET_COLD:.2f} × l'objectif de {TARGET_COLD:.1f} s")  # fmt: skip
+          f"= {median / TARGET_COLD:.2f} × l'objectif de {TARGET_COLD:.1f} s ; temps CPU "
+          f"{statistics.median(cold_cpu):.2f} s (processus, noyau, sous-processus)")  # fmt: skip
     print(f"à la main / à froid : {by_hand / median:.1f} × (objectif ≥ {TARGET_SPEEDUP:.0f} ×)")
     print(f"charge de la machine (1, 5, 15 min) : {_load()}")
 
 
-def _cold(workbook: Path, departement: str | None, out: Path) -> float:
-    """(a): ``snppe report`` in a new process."""
+def _cold(workbook: Path, departement: str | None, out: Path) -> tuple[float, float]:
+    """(a): ``snppe report`` in a new process: wall and CPU seconds (with its kernel)."""
     command = [str(BIN / "snppe"), "report", str(workbook), "-o", str(out)]
     if departement:
         command += ["--departement", departement]
+    cpu = _children_cpu()
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _children_cpu() - cpu
+
+
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def _by_hand(workbook: Path, departement: str | None, out: Path) -> float:

@@ -34,7 +34,8 @@ def typst_environment() -> Any:
     Typst code. Numbers are written as they are; values marked safe (``| safe``, the
     string literals of the ``lit`` filter) are written unescaped: macro calls are
     written ``{{ m.name(...) | safe }}`` (forgetting it shows the macro's markup
-    escaped, never runs a workbook text).
+    escaped, never runs a workbook text). ``| insecable`` turns spaces into no-break
+    spaces (a number never breaks across lines).
     """
     import jinja2
     from markupsafe import Markup
@@ -57,4 +58,5 @@ def typst_environment() -> Any:
         finalize=finalize,
     )
     env.filters["lit"] = lambda value: Markup(string(value))
+    env.filters["insecable"] = lambda value: str(value).replace(" ", "\u00a0")
     return env
