@@ -65,7 +65,8 @@ def main() -> None:
             seconds, cpu_seconds = _cold(args.workbook, args.departement, out / "a")
             cold.append(seconds)
             cold_cpu.append(cpu_seconds)
-            print(f"(a) rapport à froid {i} : {seconds:.2f} s (CPU {cpu_seconds:.2f} s)", flush=True)
+            print(f"(a) rapport à froid {i} : {seconds:.2f} s (CPU {cpu_seconds:.2f} s)",
+                  flush=True)  # fmt: skip
         by_hand = _by_hand(args.workbook, args.departement, out / "b")
         print(f"(b) à la main (papermill, nbconvert, weasyprint) : {by_hand:.2f} s", flush=True)
         split, cpu, pages = _split(args.workbook, args.departement, out / "c")

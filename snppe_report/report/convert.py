@@ -43,7 +43,6 @@ __all__ = ["HIDDEN_TAGS", "notebook_to_html", "notebook_to_pdf", "html_to_pdf"]
 log = logging.getLogger("snppe_report.report.render")
 
 
-
 def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
     """Convert an executed notebook to one self-contained HTML page (template ``snppe``).
 

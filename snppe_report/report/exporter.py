@@ -31,6 +31,7 @@ from snppe_report.report.typst import MEDIA_TYPE, compile_pdf, string
 
 __all__ = ["TypstExporter", "TypstPDFExporter"]
 
+
 class TypstExporter(TemplateExporter):
     """The report as Typst markup (template ``snppe_typst``)."""
 

@@ -19,7 +19,7 @@ from snppe_report.report.typst import compile_pdf
         ("1. a\n2. b", "+ a\n+ b"),
         ("Code `x = 1`", 'Code #raw("x = 1")'),
         ("[lien](https://example.invalid)", '#link("https://example.invalid")[lien]'),
-        ("#read(\"/etc/passwd\") $x$ ] @r", '\\#read\\(\\"\\/etc\\/passwd\\"\\) \\$x\\$ \\] \\@r'),
+        ('#read("/etc/passwd") $x$ ] @r', '\\#read\\(\\"\\/etc\\/passwd\\"\\) \\$x\\$ \\] \\@r'),
         ("avant <b>HTML</b> après", "avant HTML après"),  # raw HTML tags dropped
         ("<script>alert(1)</script>", ""),
     ],

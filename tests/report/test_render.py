@@ -176,7 +176,8 @@ def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_embedded_fonts(rendered, key):
     assert reader.metadata.title.startswith(f"Rapport SNPPE {rendered[key].annee} — ")
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
-    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
     fonts = _fonts(reader)
     assert fonts and all(embedded for embedded in fonts.values()), fonts
     assert all("DejaVuSans" in name for name in fonts)
@@ -190,9 +191,10 @@ def test_pdf_text_reads_in_order(rendered):
     out = subprocess.run(["pdftotext", str(rendered["68"].outputs["pdf"]), "-"],
                          capture_output=True, text=True, check=True).stdout  # fmt: skip
     tile = out.index("Part des femmes enceintes ayant")
-    following = out[tile:tile + 600]
+    following = out[tile : tile + 600]
     assert following.index("Diagnostic 2019 :") < following.index("Cible nationale :")
-    assert out.index("Situation 2023") < out.index("Contrôles de complétude") < out.rindex("Colophon")
+    order = [out.index("Situation 2023"), out.index("Contrôles de"), out.rindex("Colophon")]
+    assert order == sorted(order)
 
 
 def test_exporter_through_jupyter_nbconvert(rendered, tmp_path):

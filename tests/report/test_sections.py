@@ -72,7 +72,7 @@ def test_each_section_has_both_representations(hostile):
 def test_cover_sets_the_document_up(hostile):
     typst = sections.cover_section(hostile).typst
     assert typst.lstrip().startswith("#show: rapport.with(")
-    assert 'fictif: true' in typst and "Préfecture — ARS" in typst
+    assert "fictif: true" in typst and "Préfecture — ARS" in typst
 
 
 def test_hostile_texts_never_run(hostile_pdf):

@@ -64,7 +64,10 @@ _PROBE = r"""
 }
 #let probe(c, expected) = {
   let norm(s) = if s == none { "" } else {
-    s.replace(regex("\r\n|\r|\u{2028}|\u{2029}"), "\n").replace(regex("\s*\n\s*"), "\n").replace(regex("[ \t]+"), " ").trim()
+    s.replace(regex("\r\n|\r|\u{2028}|\u{2029}"), "\n")
+      .replace(regex("\s*\n\s*"), "\n")
+      .replace(regex("[ \t]+"), " ")
+      .trim()
   }
   assert.eq(norm(flat(c)), norm(expected), message: repr(c))
 }
