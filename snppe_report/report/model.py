@@ -206,7 +206,8 @@ def load_extraction(
     deja_lue : path-like, optional
         The same extraction, already read and merged by ``snppe report`` before the
         kernel started (:func:`save_extraction`): it is loaded instead of reading the
-        workbooks again, so each workbook is read once per report.
+        workbooks again, so each workbook is read once per report. Once the render's
+        private folder is gone (an executed notebook run again), the workbooks are read.
 
     Returns
     -------
@@ -218,7 +219,7 @@ def load_extraction(
     CollectiviteError
         Another workbook names a different collectivité.
     """
-    if deja_lue:
+    if deja_lue and Path(deja_lue).is_file():
         return _load_saved(Path(deja_lue), locate_workbook(workbook))
     from snppe_report.read.table import extract
 

@@ -23,7 +23,8 @@ module's public API.
    (:mod:`snppe_report.report.convert`);
 5. convert it to an accessible A4 PDF (PDF/UA-1, PDF/A-2a) with the project's
    nbconvert exporter and Typst: the sections' ``text/vnd.typst`` outputs, template
-   ``snppe_typst`` (:mod:`snppe_report.report.exporter`);
+   ``snppe_typst`` (:mod:`snppe_report.report.exporter`), in a thread while step 4
+   runs (the Typst compiler releases the GIL);
 6. publish the outputs atomically (:mod:`snppe_report.report.publish`: temporary file in the
    destination folder, then :func:`os.replace`), so a failed run never overwrites a
    previous good report.
@@ -44,6 +45,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,13 +215,16 @@ def render_report(
         if wanted:
             preloading.join()  # type: ignore[union-attr]
             title = f"Rapport SNPPE {year} — {collectivite.nom}"
-            if "html" in wanted:
-                html, durations["html"] = _timed(notebook_to_html, nb, title=title)
-                staged["html"] = work / f"{stem}.html"
-                staged["html"].write_text(html, encoding="utf-8")
-            if "pdf" in wanted:
-                staged["pdf"] = work / f"{stem}.pdf"
-                _, durations["pdf"] = _timed(notebook_to_pdf, nb, staged["pdf"], title=title)
+            with ThreadPoolExecutor(1, thread_name_prefix="snppe-pdf") as pool:
+                if "pdf" in wanted:  # Typst releases the GIL: the PDF compiles meanwhile
+                    staged["pdf"] = work / f"{stem}.pdf"
+                    pdf = pool.submit(_timed, notebook_to_pdf, nb, staged["pdf"], title=title)
+                if "html" in wanted:
+                    html, durations["html"] = _timed(notebook_to_html, nb, title=title)
+                    staged["html"] = work / f"{stem}.html"
+                    staged["html"].write_text(html, encoding="utf-8")
+                if "pdf" in wanted:
+                    _, durations["pdf"] = pdf.result()
         outputs = publish(staged, dest)
     discard(dest / f"{stem}.echec.ipynb")
     durations["total"] = time.perf_counter() - started

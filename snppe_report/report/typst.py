@@ -16,15 +16,24 @@ report's exporter, :mod:`snppe_report.report.exporter`, and the national synthes
 * :func:`compile_pdf` compiles a source to PDF with :data:`PDF_STANDARDS` (PDF/UA-1
   and PDF/A-2a: tagged, title, ``lang``, alt texts, embedded fonts, all checked by
   Typst at export) in a fresh empty root folder, so that even an unescaped
-  ``#read`` could not reach any file.
+  ``#read`` could not reach any file; a long-running process (a batch worker) hands
+  its compiles to a helper process that is replaced regularly (Typst's cache).
 
 The ``typst`` package (the Typst compiler in a wheel) is imported on first use.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import importlib.util
+import logging
 import os
+import pickle
 import re
+import struct
+import subprocess
+import sys
 import tempfile
 import threading
 from datetime import UTC, datetime
@@ -57,8 +66,16 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
+#: Compiles a process runs itself before handing the next ones to a helper process.
+IN_PROCESS_RUNS = 1
+#: Compiles a helper process runs before it is replaced (bounding Typst's cache).
+HELPER_RUNS = 8
+
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _fonts: Any = None
+_runs = 0
+_helper: _Helper | None = None
 
 
 def escape(text: Any) -> str:
@@ -124,10 +141,14 @@ def string(text: Any) -> str:
 
 
 def font_folder() -> Path:
-    """The folder of the report font: matplotlib's own copy of DejaVu Sans."""
-    import matplotlib
+    """The folder of the report font: matplotlib's own copy of DejaVu Sans.
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    Found without importing matplotlib (its package folder holds ``mpl-data``).
+    """
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover
+        raise RenderError("police du rapport introuvable : matplotlib n'est pas installé")
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 def fonts() -> Any:
@@ -158,6 +179,12 @@ def compile_pdf(
 ) -> bytes:
     """Compile a Typst source to PDF in a fresh, empty, private root folder.
 
+    The first :data:`IN_PROCESS_RUNS` compiles of a process run in it; the next ones
+    run in a helper process replaced every :data:`HELPER_RUNS` compiles: typst-py never
+    evicts Typst's memoisation cache (messense/typst-py#104), which keeps about 25 MB
+    per compiled report, so a batch worker would grow by hundreds of megabytes. Should
+    the helper die, the compile is done in this process.
+
     Parameters
     ----------
     source : str
@@ -182,13 +209,24 @@ def compile_pdf(
         The source does not compile or breaks one of the standards (French message,
         with Typst's own diagnostic).
     """
+    when = timestamp if timestamp is not None else _timestamp()
+    args = (source, tuple(standards), when)
+    pdf = _in_helper(args)
+    if pdf is None:
+        pdf = _compile(*args)
+    if output is not None:
+        Path(output).write_bytes(pdf)
+    return pdf
+
+
+def _compile(source: str, standards: tuple[str, ...], when: datetime | int) -> bytes:
+    """One compile in this process (see :func:`compile_pdf`)."""
     import typst
 
-    when = timestamp if timestamp is not None else _timestamp()
     with tempfile.TemporaryDirectory(prefix="snppe-typst-") as root:
         try:
             compiler = typst.Compiler(root=root, font_paths=fonts())
-            pdf = compiler.compile(
+            return compiler.compile(
                 source.encode("utf-8"),
                 format="pdf",
                 pdf_standards=list(standards),
@@ -196,12 +234,104 @@ def compile_pdf(
             )
         except typst.TypstError as exc:
             detail = "; ".join(x for x in (exc.message, *exc.hints) if x)
-            raise RenderError(f"la composition du PDF (Typst) a échoué : {detail}") from exc
+            raise RenderError(f"la composition du PDF (Typst) a échoué : {detail}") from None
         except Exception as exc:
-            raise RenderError(f"la composition du PDF (Typst) a échoué : {exc}") from exc
-    if output is not None:
-        Path(output).write_bytes(pdf)
-    return pdf
+            raise RenderError(f"la composition du PDF (Typst) a échoué : {exc}") from None
+
+
+def _in_helper(args: tuple) -> bytes | None:
+    """The compile done by the helper process, or None: compile in this process."""
+    global _runs, _helper
+    with _lock:
+        _runs += 1
+        if _runs <= IN_PROCESS_RUNS:
+            return None
+        if _helper is not None and _helper.runs >= HELPER_RUNS:
+            _helper.close()
+            _helper = None
+        try:
+            if _helper is None:
+                _helper = _Helper()
+            return _helper.compile(args)
+        except (OSError, EOFError, pickle.PickleError) as exc:  # the helper died: here
+            log.warning("processus de composition Typst interrompu (%s) : sur place", exc)
+            if _helper is not None:
+                _helper.close()
+            _helper = None
+            return None
+
+
+class _Helper:
+    """A child Python process compiling the sources sent on its standard input.
+
+    Framing: an 8-byte length, then a pickle, both ways (``(source, standards, when)``
+    in; ``(True, pdf)`` or ``(False, RenderError)`` out). Both ends are this module.
+    """
+
+    def __init__(self) -> None:
+        code = "from snppe_report.report.typst import _serve; _serve()"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.runs = 0
+        atexit.register(self.close)
+
+    def compile(self, args: tuple) -> bytes:
+        self.runs += 1
+        _send(self.process.stdin, args)
+        ok, value = _receive(self.process.stdout)
+        if not ok:
+            raise value
+        return value
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
+        atexit.unregister(self.close)
+
+
+def _serve() -> None:
+    """The helper process's loop (see :class:`_Helper`): compile until stdin closes."""
+    requests, replies = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed goes to stderr, never into the replies
+    while True:
+        try:
+            args = _receive(requests)
+        except EOFError:
+            return
+        try:
+            reply = (True, _compile(*args))
+        except RenderError as exc:
+            reply = (False, exc)
+        _send(replies, reply)
+
+
+def _send(stream: Any, value: Any) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack(">Q", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: Any) -> Any:
+    header = _read(stream, 8)
+    return pickle.loads(_read(stream, struct.unpack(">Q", header)[0]))
+
+
+def _read(stream: Any, size: int) -> bytes:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            raise EOFError("flux interrompu")
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def _timestamp() -> datetime | int:

@@ -328,3 +328,6 @@ def test_an_extraction_already_read_is_not_read_again(workbook, tmp_path, monkey
     assert loaded.sha256 == extraction.sha256 and loaded.rows.equals(extraction.rows)
     with pytest.raises(RenderError, match="concerne"):
         report.load_extraction(tmp_path / "autre.xlsx", deja_lue=saved)
+    monkeypatch.undo()
+    gone = tmp_path / "parti.pickle"  # an executed notebook run again, later
+    assert report.load_extraction(workbook, deja_lue=gone).sha256 == extraction.sha256

@@ -48,7 +48,8 @@ def rendered(tmp_path_factory):
 
 def _pdf_text(path: Path) -> tuple[int, str]:
     reader = pypdf.PdfReader(path)
-    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), text.replace("\u00a0", " ")  # numbers hold no-break spaces
 
 
 # -- outputs ------------------------------------------------------------------------------

@@ -172,3 +172,23 @@ def test_minimal_accessible_pdf(tmp_path):
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert "Texte é." in reader.pages[0].extract_text()
+
+
+def test_later_compiles_run_in_a_helper_replaced_regularly(monkeypatch):
+    """Typst's cache is never evicted: a long-running process hands it to a helper."""
+    monkeypatch.setattr(ty, "IN_PROCESS_RUNS", 0)
+    monkeypatch.setattr(ty, "HELPER_RUNS", 2)
+    monkeypatch.setattr(ty, "_runs", 0)
+    monkeypatch.setattr(ty, "_helper", None)
+    doc = '#set document(title: "Essai")\n#set text(lang: "fr")\nTexte {}'
+    pids = []
+    for i in range(3):
+        assert ty.compile_pdf(doc.format(i), standards=())[:5] == b"%PDF-"
+        pids.append(ty._helper.process.pid)
+    assert pids[0] == pids[1] != pids[2]  # replaced after HELPER_RUNS compiles
+    with pytest.raises(RenderError, match="la composition du PDF"):  # errors come back
+        ty.compile_pdf('#read("/etc/passwd")', standards=())
+    ty._helper.process.kill()  # a dead helper: the compile is done in this process
+    ty._helper.process.wait()
+    assert ty.compile_pdf(doc.format("x"), standards=())[:5] == b"%PDF-"
+    ty._helper.close()
