@@ -154,11 +154,18 @@ def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
 def _preload(wanted: tuple[str, ...]) -> None:
     """Import and warm up the converters (see :func:`_preload_in_background`)."""
     try:
-        _exporter()
+        import nbformat
+
+        # A first conversion compiles the templates (~0.3 s each): done here, on a
+        # notebook of one markdown cell, while the kernel runs.
+        tiny = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("é")])
+        if "html" in wanted:
+            _exporter().from_notebook_node(tiny)
         if "pdf" in wanted:
+            from snppe_report.report.exporter import TypstExporter
             from snppe_report.report.typst import fonts
 
-            _pdf_exporter()
+            TypstExporter.from_notebook_node(_pdf_exporter(), tiny)  # the source only
             fonts()
     except Exception:  # the conversion step itself will raise a proper RenderError
         log.debug("préchargement des convertisseurs impossible", exc_info=True)
