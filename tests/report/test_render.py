@@ -6,6 +6,7 @@ read those outputs, or replace the costly steps by stand-ins.
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -185,6 +186,27 @@ def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_embedded_fonts(rendered, key):
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert re.search(r"^Tagged:\s+yes", info.stdout, re.MULTILINE)
     assert re.search(rf"^Pages:\s+{len(reader.pages)}$", info.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize("key", ["68", "39"])
+def test_pdf_font_sizes(rendered, key):
+    """Tables and notes at 8,5 pt at least, body text at 10 pt; only the running header
+    and the page numbers are smaller (8 pt)."""
+    reader = pypdf.PdfReader(rendered[key].outputs["pdf"])
+    sizes: dict[str, float] = {}
+    for page in reader.pages:
+
+        def visit(text, cm, tm, _font, size):
+            if text.strip():
+                scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+                sizes[text.strip()] = min(size * scale, sizes.get(text.strip(), 99.0))
+
+        page.extract_text(visitor_text=visit)
+    furniture = re.compile(r"page \d+ / \d+|.* · Rapport SNPPE \d{4}|DONNÉES FICTIVES.*")
+    small = {t for t, size in sizes.items() if size < 8.49}
+    assert small and all(furniture.fullmatch(t) for t in small), small
+    body = [size for t, size in sizes.items() if t.startswith("La Stratégie nationale")]
+    assert body and min(body) >= 10
 
 
 def test_pdf_text_reads_in_order(rendered):
