@@ -291,7 +291,7 @@ def _read(
     path: Path, departement: str | None, others: list[str], extractions: Sequence[Any] | None
 ) -> tuple[Any, float]:
     """The merged extraction (read here unless given) and the seconds spent reading."""
-    from snppe_report.report.model import load_extraction, merge_series
+    from snppe_report.report.extraction import load_extraction, merge_series
 
     started = time.perf_counter()
     if extractions:
@@ -315,7 +315,7 @@ def _save_extraction(extraction: Any, path: Path) -> Path:
     is the private working folder)."""
     from dataclasses import replace
 
-    from snppe_report.report.model import save_extraction
+    from snppe_report.report.extraction import save_extraction
 
     return save_extraction(replace(extraction, path=Path(extraction.path).resolve()), path)
 
