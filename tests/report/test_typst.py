@@ -154,6 +154,17 @@ def test_standards_are_checked_at_export():
         ty.compile_pdf('#set text(lang: "fr")\nTexte')
 
 
+def test_a_chart_without_alt_text_is_refused():
+    """PDF/UA-1 and PDF/A-2a: Typst refuses an image without alternative text."""
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    source = (
+        '#set document(title: "Essai")\n#set text(lang: "fr")\n'
+        f'#figure(image(bytes({ty.string(svg)}), format: "svg"))'
+    )
+    with pytest.raises(RenderError, match="alt"):
+        ty.compile_pdf(source)
+
+
 def test_minimal_accessible_pdf(tmp_path):
     source = (
         '#set document(title: "Essai")\n#set text(lang: "fr", font: "DejaVu Sans")\n'
