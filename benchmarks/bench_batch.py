@@ -12,7 +12,7 @@ Measured in one run, on fictive workbooks written by ``snppe_report.demo.synthet
     then ``weasyprint`` on the HTML; per report;
 (c) the floor: in one process, without any kernel, read the workbook, compute and
     lay out the same notebook (its cells run in an in-process IPython shell), convert
-    it with the same nbconvert template and print the same PDF; per report, after one
+    it with the same nbconvert template and compile the same PDF (Typst); per report, after one
     warm-up report (imports and caches are not counted).
 
 Targets: (a) per report at least 4 times faster than (b); (a) within 1.5 times
@@ -120,7 +120,7 @@ def _render_without_kernel(book: Path, pdf: Path) -> None:
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    from snppe_report.report.render import html_to_pdf, notebook_to_html
+    from snppe_report.report.render import notebook_to_html, notebook_to_pdf
 
     nb = nbformat.read(str(NOTEBOOK), as_version=4)
     shell = InteractiveShell.instance()
@@ -145,7 +145,7 @@ def _render_without_kernel(book: Path, pdf: Path) -> None:
             )
     html = notebook_to_html(nb, title=f"Rapport SNPPE — {book.stem}")
     pdf.with_suffix(".html").write_text(html, encoding="utf-8")
-    html_to_pdf(html, pdf)
+    notebook_to_pdf(nb, pdf)
 
 
 def report(args, books, manifest, a_total, b_runs, c_runs, c_cold) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["NOTEBOOKS", "TEMPLATES"]
+__all__ = ["HIDDEN_TAGS", "NOTEBOOKS", "TEMPLATES"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -25,3 +25,6 @@ def _locate(name: str) -> Path:
 NOTEBOOKS = _locate("notebooks")
 #: Folder holding the nbconvert template ``snppe``.
 TEMPLATES = _locate("templates")
+#: Cells of the notebooks with one of these tags stay in the notebook but not in the
+#: reports (HTML and PDF exporters alike).
+HIDDEN_TAGS = ("masquer",)

@@ -232,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="données consolidées d'un lot (consolide.parquet ou .csv) : ajoute la section "
         "« Positionnement » (la collectivité parmi les autres)",
     )
+    p.add_argument(
+        "--emetteur",
+        metavar="TEXTE",
+        help="bloc émetteur de la couverture, ex. « Préfecture du Haut-Rhin — ARS Grand Est »"
+        " (aucun par défaut)",
+    )
 
     p = sub.add_parser(
         "batch",
@@ -461,6 +467,7 @@ def _report(args) -> int:
         formats=args.formats,
         out_dir=args.sortie,
         consolide=args.consolide,
+        emetteur=args.emetteur,
     )
     for kind, path in result.outputs.items():
         _emit(f"{kind} : {path}", optional=True)

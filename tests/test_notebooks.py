@@ -61,8 +61,12 @@ def test_report_parameters():
     import papermill
 
     params = papermill.inspect_notebook(str(REPORT))
-    assert list(params) == ["workbook", "departement", "annee", "autres_classeurs", "consolide"]
+    assert list(params) == [
+        "workbook", "departement", "annee", "autres_classeurs", "consolide", "emetteur",
+        "extraction_lue",
+    ]  # fmt: skip
     assert params["consolide"]["default"] == "None"
+    assert params["emetteur"]["default"] == "None"  # no issuer block by default
     assert params["workbook"]["default"].endswith('68-haut-rhin-tdb-snppe-2023.xlsx"')
     assert params["departement"]["default"] == "None"
     assert params["annee"]["default"] == "None"

@@ -32,11 +32,18 @@ def wheel_site(tmp_path_factory):
         "snppe_report/templates/snppe/conf.json",
         "snppe_report/templates/snppe/index.html.j2",
         "snppe_report/templates/snppe/static/report.css",
+        "snppe_report/templates/snppe_typst/conf.json",
+        "snppe_report/templates/snppe_typst/index.typ.j2",
+        "snppe_report/templates/snppe_typst/static/rapport.typ",
+        "snppe_report/data/rapport-engagements.typ.j2",
         "snppe_report/data/catalogue.yaml",
         "snppe_report/data/annotation.yaml",
         "snppe_report/annotate/write.py",
     ):
         assert part in names, part
+    (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+    declared = (site / entry_points).read_text(encoding="utf-8")
+    assert "[nbconvert.exporters]" in declared and "snppe-pdf = " in declared
     return site
 
 
@@ -58,7 +65,7 @@ def test_report_from_the_installed_wheel(wheel_site, tmp_path):
     assert notebook.startswith(str(wheel_site)) and templates.startswith(str(wheel_site))
     run = subprocess.run(
         [sys.executable, "-m", "snppe_report.cli", "report", str(EXAMPLE_2023),
-         "--format", "html", "-o", str(tmp_path / "out")],
+         "--format", "html,pdf", "-o", str(tmp_path / "out")],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -67,3 +74,4 @@ def test_report_from_the_installed_wheel(wheel_site, tmp_path):
     assert run.returncode == 0, run.stderr
     html = (tmp_path / "out" / "68-haut-rhin" / "rapport-2023.html").read_text(encoding="utf-8")
     assert "Haut-Rhin" in html and "7 688" in html
+    assert (tmp_path / "out" / "68-haut-rhin" / "rapport-2023.pdf").read_bytes()[:5] == b"%PDF-"

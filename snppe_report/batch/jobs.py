@@ -164,7 +164,9 @@ def render_job(task: Mapping[str, Any]) -> dict:
     ----------
     task : mapping
         ``principal`` (workbook path), ``autres`` (other workbooks of the same
-        collectivité), ``collectivite`` (``{"code", "nom", "slug"}`` from the
+        collectivité), ``extractions`` (optional: the principal's and the others'
+        extractions, already read by :func:`extract_job`, so that the render reads no
+        workbook again), ``collectivite`` (``{"code", "nom", "slug"}`` from the
         reference table), ``annee``, ``formats``, ``out_dir``, ``kernel_name`` and
         ``noyau_chaud`` (reuse one kernel per worker, default true).
 
@@ -223,6 +225,8 @@ def _render(task: Mapping[str, Any]) -> dict:
         kwargs["autres_classeurs"] = others
     if task.get("consolide"):
         kwargs["consolide"] = task["consolide"]
+    if task.get("extractions"):
+        kwargs["extractions"] = list(task["extractions"])  # read once, by extract_job
     with tempfile.TemporaryDirectory(prefix="snppe-rendu-") as private:
         staging = Path(private)
         try:

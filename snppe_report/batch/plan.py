@@ -232,6 +232,11 @@ def plan_reports(
                 "autres": [
                     m[0]["fichier"] for i, m in enumerate(group.members) if i != group.principal
                 ],
+                # already read: the render does not read the workbooks again
+                "extractions": [
+                    extraction,
+                    *(m[1] for i, m in enumerate(group.members) if i != group.principal),
+                ],
                 "collectivite": {
                     "code": group.code,
                     "nom": group.collectivite.nom,

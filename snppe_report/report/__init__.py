@@ -1,8 +1,9 @@
 """The departmental report: its model and sections, charts, and the HTML/PDF renderers.
 
 The notebook calls :func:`load_extraction`, :func:`build_report` and the section
-functions (:func:`cover_html` ... :func:`annexes_html`, :func:`key_values`);
-:func:`render_report` runs the notebook with papermill and converts it.
+functions (:func:`cover_section` ... :func:`annexes_section`: objects displayed in
+HTML and in Typst; :func:`key_values`); :func:`render_report` runs the notebook with
+papermill and converts it to HTML and, through Typst, to an accessible PDF.
 """
 
 import lazy_loader
@@ -15,6 +16,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "Report",
             "build_report",
             "load_extraction",
+            "merge_series",
             "locate_workbook",
             "cover_html",
             "toc_html",
@@ -25,6 +27,16 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "annexes_html",
             "report_html",
             "key_values",
+        ],
+        "sections": [
+            "Section",
+            "cover_section",
+            "toc_section",
+            "synthese_section",
+            "engagements_section",
+            "quality_section",
+            "annexes_section",
+            "report_typst",
         ],
         "render": ["ReportResult", "render_report"],
     },

@@ -1,15 +1,20 @@
-"""The two conversion steps of a report: executed notebook -> HTML -> PDF.
+"""The conversion steps of a report: executed notebook -> HTML, executed notebook -> PDF.
 
-Private to :mod:`snppe_report.report.render`, which re-exports :func:`notebook_to_html` and
-:func:`html_to_pdf`. With :mod:`snppe_report.report.render` and :mod:`snppe_report.report.execute`,
-the only nbconvert / WeasyPrint importer:
+Private to :mod:`snppe_report.report.render`, which re-exports :func:`notebook_to_html`,
+:func:`notebook_to_pdf` and :func:`html_to_pdf`. With :mod:`snppe_report.report.render`,
+:mod:`snppe_report.report.execute` and :mod:`snppe_report.report.exporter`, the only
+nbconvert / WeasyPrint / Typst importer:
 
 * :func:`notebook_to_html` converts with nbconvert's :class:`~nbconvert.HTMLExporter`
   and the ``snppe`` template, code and prompts hidden by the exporter's settings, the
   cells tagged with one of :data:`HIDDEN_TAGS` removed by its tag preprocessor;
-* :func:`html_to_pdf` prints the HTML to an A4 PDF with WeasyPrint (no JavaScript,
-  no network: only ``data:`` URLs are fetched);
-* :func:`_preload_in_background` imports and warms up both converters in a thread
+* :func:`notebook_to_pdf` converts with the project's own nbconvert exporter
+  (:class:`~snppe_report.report.exporter.TypstPDFExporter`, template ``snppe_typst``):
+  the sections' Typst outputs compiled by Typst into an accessible PDF (PDF/UA-1,
+  PDF/A-2a), in a private empty root, fonts loaded once per process;
+* :func:`html_to_pdf` prints an HTML page to an A4 PDF with WeasyPrint (no JavaScript,
+  no network: only ``data:`` URLs are fetched); the national synthesis still uses it;
+* :func:`_preload_in_background` imports and warms up the converters in a thread
   while the kernel executes the notebook.
 
 Heavy imports happen inside the functions that need them, so importing this module
@@ -26,19 +31,16 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from snppe_report._paths import TEMPLATES  # base dir of the nbconvert template
+from snppe_report._paths import HIDDEN_TAGS, TEMPLATES  # TEMPLATES: nbconvert templates
 from snppe_report.exceptions import RenderError
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["HIDDEN_TAGS", "notebook_to_html", "html_to_pdf"]
+__all__ = ["HIDDEN_TAGS", "notebook_to_html", "notebook_to_pdf", "html_to_pdf"]
 
 # The logger of the render step, as before the split (and as in publish).
 log = logging.getLogger("snppe_report.report.render")
-
-#: Cells with one of these tags stay in the notebook but not in the report.
-HIDDEN_TAGS = ("masquer",)
 
 
 def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
@@ -102,6 +104,43 @@ def html_to_pdf(
     return Path(pdf_path)
 
 
+def notebook_to_pdf(
+    nb: NotebookNode, pdf_path: str | os.PathLike[str], *, title: str | None = None
+) -> Path:
+    """Compile an executed report notebook to its accessible PDF (Typst).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook: its section objects displayed ``text/vnd.typst``.
+    pdf_path : path-like
+        Where to write the PDF.
+    title : str, optional
+        Kept in the notebook metadata (the PDF's title is the report's own, set by
+        its cover section).
+
+    Returns
+    -------
+    Path
+        ``pdf_path``.
+
+    Raises
+    ------
+    RenderError
+        The Typst source does not compile or breaks PDF/UA-1 or PDF/A-2a.
+    """
+    try:
+        if title:
+            nb = _copy_with_title(nb, title)
+        pdf, _resources = _pdf_exporter().from_notebook_node(nb)
+    except RenderError:
+        raise
+    except Exception as exc:
+        raise RenderError(f"la génération du PDF a échoué : {exc}", file=pdf_path) from exc
+    Path(pdf_path).write_bytes(pdf)
+    return Path(pdf_path)
+
+
 def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
     """Import the converters in a daemon thread, while the kernel runs.
 
@@ -115,13 +154,30 @@ def _preload_in_background(wanted: tuple[str, ...]) -> threading.Thread:
 def _preload(wanted: tuple[str, ...]) -> None:
     """Import and warm up the converters (see :func:`_preload_in_background`)."""
     try:
-        _exporter()
-        if "pdf" in wanted:
-            import weasyprint
+        import nbformat
 
-            weasyprint.HTML(string="<p lang=fr>é</p>").render()  # fontconfig and Pango warm-up
+        # A first conversion compiles the templates (~0.3 s each): done here, on a
+        # notebook of one markdown cell, while the kernel runs.
+        tiny = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("é")])
+        if "html" in wanted:
+            _exporter().from_notebook_node(tiny)
+        if "pdf" in wanted:
+            from snppe_report.report.exporter import TypstExporter
+            from snppe_report.report.typst import fonts
+
+            TypstExporter.from_notebook_node(_pdf_exporter(), tiny)  # the source only
+            fonts()
     except Exception:  # the conversion step itself will raise a proper RenderError
         log.debug("préchargement des convertisseurs impossible", exc_info=True)
+
+
+@cache
+def _pdf_exporter() -> Any:
+    """The Typst PDF exporter (built once per process)."""
+    _lean_jsonschema()
+    from snppe_report.report.exporter import TypstPDFExporter
+
+    return TypstPDFExporter()
 
 
 @cache

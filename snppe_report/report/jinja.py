@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["environment"]
+__all__ = ["environment", "typst_environment"]
 
 
 def environment() -> Any:
@@ -24,3 +24,39 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def typst_environment() -> Any:
+    """A new ``jinja2.Environment`` over the package's Typst templates (``*.typ.j2``).
+
+    Every ``{{ ... }}`` output is escaped as Typst markup
+    (:func:`snppe_report.report.typst.escape`): a workbook text can never become
+    Typst code. Numbers are written as they are; values marked safe (``| safe``, the
+    string literals of the ``lit`` filter) are written unescaped: macro calls are
+    written ``{{ m.name(...) | safe }}`` (forgetting it shows the macro's markup
+    escaped, never runs a workbook text). ``| insecable`` turns spaces into no-break
+    spaces (a number never breaks across lines).
+    """
+    import jinja2
+    from markupsafe import Markup
+
+    from snppe_report.report.typst import escape, string
+
+    def finalize(value: Any) -> Any:
+        if isinstance(value, Markup):
+            return str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return value
+        return escape(value)
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("snppe_report", "data"),
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=finalize,
+    )
+    env.filters["lit"] = lambda value: Markup(string(value))
+    env.filters["insecable"] = lambda value: str(value).replace(" ", "\u00a0")
+    return env

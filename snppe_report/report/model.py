@@ -28,6 +28,12 @@ from snppe_report import _paths
 from snppe_report.report import cells, positioning, views
 from snppe_report.report import jinja as _templates
 from snppe_report.report.cells import Cellule
+from snppe_report.report.extraction import (  # re-exported: the notebook's first call
+    load_extraction,
+    locate_workbook,
+    merge_series,
+    save_extraction,
+)
 from snppe_report.report.positioning import Positionnement
 from snppe_report.report.views import Engagement, Graphique, Retard, Tuile
 
@@ -39,7 +45,10 @@ __all__ = [
     "Retard",
     "Tuile",
     "build_report",
+    "load_extraction",
     "locate_workbook",
+    "merge_series",
+    "save_extraction",
     "cover_html",
     "toc_html",
     "synthese_html",
@@ -112,6 +121,9 @@ class Report:
         Year of the targets retained for the campaign (N, else the nearest).
     positionnement : Positionnement or None
         The collectivité among the others of a batch (given its consolidated data).
+    emetteur : str
+        Issuer block of the cover (``"Préfecture du Haut-Rhin — ARS Grand Est"``),
+        empty by default.
     """
 
     collectivite: Any
@@ -164,6 +176,12 @@ class Report:
         return f"{text[:1].upper()}{text[1:]}." if text else ""
 
     positionnement: Positionnement | None = field(default=None, repr=False)
+    emetteur: str = ""
+
+    @property
+    def titre(self) -> str:
+        """Document title: ``Rapport SNPPE 2023 — Haut-Rhin``."""
+        return f"Rapport SNPPE {self.annee} — {self.collectivite.nom}"
 
     @property
     def feuilles_texte(self) -> str:
@@ -213,61 +231,6 @@ def _other_files(rows: pd.DataFrame, main: str) -> tuple[str, ...]:
     return tuple(f for f in dict.fromkeys(rows["fichier"].dropna()) if f and f != main)
 
 
-def load_extraction(
-    workbook: str | os.PathLike[str],
-    departement: str | None = None,
-    autres_classeurs: Iterable[str | os.PathLike[str]] = (),
-) -> Any:
-    """Extract a workbook, merged with the collectivité's workbooks of other years.
-
-    The other workbooks (other campaigns or layouts) are read with the main
-    workbook's collectivité; their figures join the series, each keeping its cell
-    prefixed by its file (``[fichier]feuille!cellule``), and every value a more
-    recent workbook changed becomes a ``revision`` finding naming both cells.
-
-    Parameters
-    ----------
-    workbook : path-like
-        The main (most recent) workbook.
-    departement : str, optional
-        Collectivité code, when the workbook does not name it.
-    autres_classeurs : iterable of path-like
-        Workbooks of the same collectivité for other years.
-
-    Returns
-    -------
-    table.Extraction
-        The main extraction, with the merged rows and the revision findings.
-
-    Raises
-    ------
-    CollectiviteError
-        Another workbook names a different collectivité.
-    """
-    from dataclasses import replace
-
-    from snppe_report.analysis.history import merge_extractions
-    from snppe_report.exceptions import CollectiviteError
-    from snppe_report.read.table import extract
-
-    main = extract(locate_workbook(workbook), departement=departement)
-    others = [extract(locate_workbook(p), departement=departement) for p in autres_classeurs]
-    if not others:
-        return main
-    for other in others:
-        if other.collectivite.code != main.collectivite.code:
-            raise CollectiviteError(
-                f"ce classeur concerne {other.collectivite.libelle}, et non "
-                f"{main.collectivite.libelle} : il ne peut pas compléter sa série.",
-                file=other.path,
-            )
-    rows, revisions = merge_extractions([*others, main])
-    older = rows["fichier"] != Path(main.path).name
-    rows.loc[older, "source"] = "[" + rows.loc[older, "fichier"] + "]" + rows.loc[older, "source"]
-    findings = (*main.findings, *(f for o in others for f in o.findings), *revisions)
-    return replace(main, rows=rows, findings=findings)
-
-
 def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows with over-long texts cut (ending with "…") for display."""
     out = rows.copy()
@@ -285,6 +248,7 @@ def build_report(
     annee: int | None = None,
     generated: date | None = None,
     consolide: str | os.PathLike[str] | None = None,
+    emetteur: str | None = None,
 ) -> Report:
     """Compute the report's content from an extraction.
 
@@ -299,6 +263,9 @@ def build_report(
     consolide : path-like, optional
         A batch's ``consolide.parquet`` (or ``.csv``): the report then places the
         collectivité among the others (section "Positionnement").
+    emetteur : str, optional
+        Issuer block of the cover (``"Préfecture du Haut-Rhin — ARS Grand Est"``);
+        none by default.
 
     Returns
     -------
@@ -346,6 +313,7 @@ def build_report(
         avec_atteinte=bool((rows["nature"] == "atteinte").any()),
         autres_fichiers=_other_files(rows, Path(extraction.path).name),
         positionnement=_positionnement(extraction, year, consolide),
+        emetteur=" ".join(str(emetteur or "").split())[:200],
     )
 
 
@@ -364,30 +332,6 @@ def _positionnement(extraction: Any, year: int, consolide: Any) -> Positionnemen
     others = positioning.load_consolidated_rows(path)
     code = str(extraction.collectivite.code)
     return positioning.positionnement(extraction.rows, others, code, year, path.name)
-
-
-def locate_workbook(path: str | os.PathLike[str]) -> Path:
-    """Find the workbook a notebook parameter names, whatever the working directory.
-
-    A relative path is tried from the working directory, then from the repository's
-    ``notebooks/`` folder (where the notebook's default parameter is written from).
-
-    Parameters
-    ----------
-    path : path-like
-        Absolute, or relative to the working directory or to ``notebooks/``.
-
-    Returns
-    -------
-    Path
-        The first existing candidate, else ``path`` unchanged (the extraction then
-        reports the missing file in French).
-    """
-    given = Path(path).expanduser()
-    if given.is_absolute() or given.exists():
-        return given
-    candidate = NOTEBOOKS / given
-    return candidate.resolve() if candidate.exists() else given
 
 
 # -- sections ---------------------------------------------------------------------------

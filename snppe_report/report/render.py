@@ -1,24 +1,30 @@
 """Workbook -> HTML and PDF report: the orchestration of one render.
 
 With its private step modules :mod:`snppe_report.report.execute` (papermill) and
-:mod:`snppe_report.report.convert` (nbconvert, WeasyPrint), the only papermill / nbconvert /
-WeasyPrint importer. :func:`execute_notebook`, :func:`notebook_to_html` and
-:func:`html_to_pdf` are re-exported here and remain this module's public API.
+:mod:`snppe_report.report.convert` (nbconvert, Typst, WeasyPrint), the only papermill /
+nbconvert / PDF engine importer. :func:`execute_notebook`, :func:`notebook_to_html`,
+:func:`notebook_to_pdf` and :func:`html_to_pdf` are re-exported here and remain this
+module's public API.
 
 :func:`render_report` reads as the list of its steps:
 
 1. validate the notebook parameters (an unknown or mistyped one stops here, before
    any kernel starts: papermill itself only warns, papermill #818);
-2. extract the workbook once in this process, only to learn the collectivité and the
-   year, hence the output folder ``<out_dir>/<slug>/`` and the names ``rapport-<annee>.*``;
-   an unreadable workbook stops here too, with its file, sheet and cell, and no kernel;
+2. read the workbooks once, in this process (unless the caller, a batch, already
+   did): the collectivité and the year give the output folder ``<out_dir>/<slug>/``
+   and the names ``rapport-<annee>.*``; an unreadable workbook stops here, with its
+   file, sheet and cell, and no kernel; the extraction is handed to the kernel (a
+   pickle in the private working folder, notebook parameter ``extraction_lue``), so
+   the notebook does not read the workbook again;
 3. execute the notebook with papermill in a private working folder (one per job:
    parallel renders never share a file) (:mod:`snppe_report.report.execute`);
 4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
    template, code and prompts hidden by the exporter's settings
    (:mod:`snppe_report.report.convert`);
-5. print the HTML to an A4 PDF with WeasyPrint (no JavaScript, no network;
-   :mod:`snppe_report.report.convert`);
+5. convert it to an accessible A4 PDF (PDF/UA-1, PDF/A-2a) with the project's
+   nbconvert exporter and Typst: the sections' ``text/vnd.typst`` outputs, template
+   ``snppe_typst`` (:mod:`snppe_report.report.exporter`), in a thread while step 4
+   runs (the Typst compiler releases the GIL);
 6. publish the outputs atomically (:mod:`snppe_report.report.publish`: temporary file in the
    destination folder, then :func:`os.replace`), so a failed run never overwrites a
    previous good report.
@@ -28,7 +34,7 @@ A failed execution is kept as ``rapport-<annee>.echec.ipynb`` for audit and rais
 :class:`~snppe_report.exceptions.SnppeError` subclass when the notebook stopped on one.
 The kernel is always shut down (nbclient owns it and stops it in a ``finally``).
 
-Heavy imports (papermill, nbconvert, WeasyPrint) happen inside the functions that need
+Heavy imports (papermill, nbconvert, Typst) happen inside the functions that need
 them, so importing this module (and its step modules) stays cheap.
 """
 
@@ -38,7 +44,8 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +61,7 @@ from snppe_report.report.convert import (
     _preload_in_background,
     html_to_pdf,
     notebook_to_html,
+    notebook_to_pdf,
 )
 from snppe_report.report.execute import EXECUTED as EXECUTED  # re-exported: public constant
 from snppe_report.report.execute import _papermill, execute_notebook
@@ -73,6 +81,7 @@ __all__ = [
     "validate_parameters",
     "execute_notebook",
     "notebook_to_html",
+    "notebook_to_pdf",
     "html_to_pdf",
 ]
 
@@ -91,6 +100,8 @@ _PARAMETER_TYPES: dict[str, tuple[type, ...]] = {
     "annee": (int, type(None)),
     "autres_classeurs": (list,),
     "consolide": (str, type(None)),
+    "emetteur": (str, type(None)),
+    "extraction_lue": (str, type(None)),
 }
 
 
@@ -128,11 +139,13 @@ def render_report(
     kernel_name: str = "python3",
     autres_classeurs: Iterable[str | os.PathLike[str]] = (),
     consolide: str | os.PathLike[str] | None = None,
+    emetteur: str | None = None,
+    extractions: Sequence[Any] | None = None,
 ) -> ReportResult:
     """Render the annual report of one workbook to HTML and PDF.
 
     A workbook error is raised by the parent's extraction (step 2), with its cell,
-    before any kernel starts. nbconvert and WeasyPrint are imported in a background
+    before any kernel starts. nbconvert and Typst are imported in a background
     thread while the kernel executes the notebook: the parent would otherwise wait idle.
 
     Parameters
@@ -155,6 +168,11 @@ def render_report(
     consolide : path-like, optional
         A batch's ``consolide.parquet`` (or ``.csv``): the report gains the section
         "Positionnement" (the collectivité among the others, ratio by ratio).
+    emetteur : str, optional
+        Issuer block of the cover (``"Préfecture du Haut-Rhin — ARS Grand Est"``).
+    extractions : sequence of table.Extraction, optional
+        The workbook and the ``autres_classeurs``, already read (in that order) by
+        the caller: they are not read again.
 
     Returns
     -------
@@ -184,12 +202,17 @@ def render_report(
         consolide = Path(consolide).expanduser().resolve()
         load_consolidated_rows(consolide)  # unreadable data stops here, before any kernel
         parameters["consolide"] = str(consolide)
+    if emetteur:
+        parameters["emetteur"] = emetteur
+    parameters["extraction_lue"] = None
     parameters = validate_parameters(NOTEBOOK, parameters)
-    collectivite, year, extraction = _resolve(path, departement, annee)
+    merged, extraction = _read(path, departement, others, extractions)
+    collectivite, year = merged.collectivite, _year(merged, annee, path)
     dest, stem = root / collectivite.slug, f"rapport-{year}"
     preloading = _preload_in_background(wanted) if wanted else None
     with tempfile.TemporaryDirectory(prefix="snppe-rapport-") as tmp:
         work = Path(tmp)
+        parameters["extraction_lue"] = str(_save_extraction(merged, work / "extraction.pickle"))
         nb, durations = execute_notebook(
             NOTEBOOK,
             parameters,
@@ -201,15 +224,18 @@ def render_report(
         staged = {"ipynb": work / f"{stem}.ipynb"}
         _write_notebook(nb, staged["ipynb"])
         if wanted:
-            preloading.join()  # type: ignore[union-attr]  # Pango is not used by two threads
+            preloading.join()  # type: ignore[union-attr]
             title = f"Rapport SNPPE {year} — {collectivite.nom}"
-            html, durations["html"] = _timed(notebook_to_html, nb, title=title)
-            if "html" in wanted:
-                staged["html"] = work / f"{stem}.html"
-                staged["html"].write_text(html, encoding="utf-8")
-            if "pdf" in wanted:
-                staged["pdf"] = work / f"{stem}.pdf"
-                _, durations["pdf"] = _timed(html_to_pdf, html, staged["pdf"])
+            with ThreadPoolExecutor(1, thread_name_prefix="snppe-pdf") as pool:
+                if "pdf" in wanted:  # Typst releases the GIL: the PDF compiles meanwhile
+                    staged["pdf"] = work / f"{stem}.pdf"
+                    pdf = pool.submit(_timed, notebook_to_pdf, nb, staged["pdf"], title=title)
+                if "html" in wanted:
+                    html, durations["html"] = _timed(notebook_to_html, nb, title=title)
+                    staged["html"] = work / f"{stem}.html"
+                    staged["html"].write_text(html, encoding="utf-8")
+                if "pdf" in wanted:
+                    _, durations["pdf"] = pdf.result()
         outputs = publish(staged, dest)
     discard(dest / f"{stem}.echec.ipynb")
     durations["total"] = time.perf_counter() - started
@@ -272,24 +298,43 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return tuple(f for f in wanted if f != "ipynb")
 
 
-def _resolve(
-    path: Path, departement: str | None, annee: int | None
-) -> tuple[Collectivite, int, float]:
-    """Extract in this process, only to learn the collectivité and the year."""
-    from snppe_report.read.table import extract
+def _read(
+    path: Path, departement: str | None, others: list[str], extractions: Sequence[Any] | None
+) -> tuple[Any, float]:
+    """The merged extraction (read here unless given) and the seconds spent reading."""
+    from snppe_report.report.extraction import load_extraction, merge_series
 
     started = time.perf_counter()
-    extraction = extract(path, departement=departement)
+    if extractions:
+        merged = merge_series(extractions[0], extractions[1:])
+    else:
+        merged = load_extraction(path, departement, others)
+    return merged, time.perf_counter() - started
+
+
+def _year(extraction: Any, annee: int | None, path: Path) -> int:
+    """The campaign year: ``annee`` (one of the workbook's years: exit 2 with the
+    accepted years otherwise), else the workbook's."""
     if annee is not None:
         from snppe_report.analysis.indicators import check_campaign_year
 
-        check_campaign_year(extraction, annee)  # exit 2 with the accepted years
+        check_campaign_year(extraction, annee)
     year = annee if annee is not None else extraction.annee
     if year is None:
         raise ParameterError(
             "l'année de campagne n'a pas pu être déterminée : préciser l'année", file=path
         )
-    return extraction.collectivite, int(year), time.perf_counter() - started
+    return int(year)
+
+
+def _save_extraction(extraction: Any, path: Path) -> Path:
+    """Pickle the extraction for the kernel, its path made absolute (the kernel's cwd
+    is the private working folder)."""
+    from dataclasses import replace
+
+    from snppe_report.report.extraction import save_extraction
+
+    return save_extraction(replace(extraction, path=Path(extraction.path).resolve()), path)
 
 
 def _write_notebook(nb: NotebookNode, path: Path) -> None:

@@ -46,12 +46,16 @@ _ENGAGEMENT_NUM = re.compile(r"engagement\s*n?\s*°?\s*(\d+)", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Graphique:
-    """A chart: self-contained SVG as a data URI, its alt text and caption."""
+    """A chart: self-contained SVG as a data URI, its alt text and caption.
+
+    ``svg`` is the same SVG document as text, for the Typst PDF.
+    """
 
     uri: str
     alt: str
     legende: str
     marques: tuple[tuple[str, str], ...] = ()
+    svg: str = dataclasses.field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -302,6 +306,7 @@ def _chart(rec: dict, index: dict[tuple, Cellule], number_: int) -> Graphique | 
     label = clean_text(rec["indicateur"])
     return Graphique(
         uri=charts.svg_data_uri(svg),
+        svg=svg,
         alt=_alt_text(label, valeurs, cibles, unite, nationale),
         legende=f"Figure {number_} – {label}",
         marques=tuple(

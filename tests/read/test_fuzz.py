@@ -8,8 +8,8 @@
   a well-formed table or raises a :class:`SnppeError`, nothing else;
 * random byte changes and truncations of a good ``.xlsx`` and ``.ods`` only ever give
   a :class:`SnppeError`;
-* (slow, two examples: a kernel each) random hostile texts come out escaped in the
-  HTML report.
+* (slow, two examples: a kernel each) random hostile texts (HTML and Typst markup)
+  come out escaped in the HTML report and shown as written in the Typst PDF.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -224,7 +225,15 @@ _HOSTILE = [
     f"</td><script>{_MARK}</script>",
     f"<style>*{{{_MARK}:1}}</style>",
 ]
-_PAYLOADS = st.sampled_from(_HOSTILE)
+# Typst markup a cell may hold: shown as written in the PDF, never evaluated.
+_TYPST_HOSTILE = [
+    f'#read("/etc/passwd"){_MARK}',
+    f'#include "x.typ" {_MARK}',
+    f"] #set page(width: 2cm) [{_MARK}",
+    f"$x$ @ref <label> \\ {_MARK}",
+    f"#{{ panic() }} {_MARK}",
+]
+_PAYLOADS = st.sampled_from(_HOSTILE + _TYPST_HOSTILE)
 # each payload as it would appear unescaped, up to its marker: a tag, or an attribute
 # inside a tag, that a browser would run. Escaped, a tag reads "&lt;script&gt;zq"; a
 # quote may come back as '"' in text (nbconvert re-serialises the HTML), where it is
@@ -255,7 +264,13 @@ def test_random_hostile_texts_are_escaped_in_the_report(payloads):
     }
     with tempfile.TemporaryDirectory() as tmp:
         path = write_dashboard(Path(tmp) / "68-fuzz.xlsx", cells, {})
-        result = render_report(path, formats=("html",), out_dir=Path(tmp) / "sortie")
+        result = render_report(path, formats=("html", "pdf"), out_dir=Path(tmp) / "sortie")
         html = result.outputs["html"].read_text(encoding="utf-8")
+        reader = pypdf.PdfReader(result.outputs["pdf"])
+        pdf = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
     assert _MARK in html  # the texts are in the report...
     assert not _RAW.search(html)  # ...but only as escaped text
+    assert _MARK in pdf  # and in the PDF, Typst markup shown as written, never run:
+    for payload, _tail in payloads:
+        if payload in _TYPST_HOSTILE:
+            assert re.sub(r"\s+", "", payload) in pdf, payload

@@ -81,13 +81,30 @@ def test_data_uri_round_trip():
     assert base64.b64decode(uri.split(",", 1)[1]).decode("utf-8") == svg
 
 
-def test_figures_are_freed():
+def test_one_figure_per_thread_is_reused_and_left_empty():
+    charts.trajectory_svg(**EPP, key="warm")
     gc.collect()
     before = sum(isinstance(o, Figure) for o in gc.get_objects())
     for i in range(5):
         charts.trajectory_svg(**EPP, key=f"k{i}")
     gc.collect()
-    assert sum(isinstance(o, Figure) for o in gc.get_objects()) == before
+    assert sum(isinstance(o, Figure) for o in gc.get_objects()) == before  # no new figure
+    _size, _fig, ax = charts._local.canvas
+    assert not ax.lines and not ax.texts  # nothing of a chart survives into the next
+
+
+def test_reused_figure_gives_the_same_svg_as_a_fresh_one():
+    first = charts.trajectory_svg(**EPP, key="epp")
+    charts.trajectory_svg(valeurs={2019: 940.0, 2022: 997.5}, cibles={}, unite="heures")
+    charts._local.canvas = None  # a fresh figure
+    assert charts.trajectory_svg(**EPP, key="epp") == first
+
+
+def test_axes_machinery_is_off():
+    """The axes machinery is off: only the drawn lines and the labels are artists."""
+    charts.trajectory_svg(**EPP, key="epp")
+    _size, fig, ax = charts._local.canvas
+    assert not ax.axison
 
 
 def test_charts_never_import_pyplot():

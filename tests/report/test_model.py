@@ -316,3 +316,20 @@ def test_a_figure_with_a_word_unit_may_break_before_its_unit_only():
     assert Cellule("7 688", numerique=True, unite="nombre").coupure is None
     assert Cellule("3,6 %", numerique=True, unite="pourcentage").coupure is None
     assert Cellule("Réalisé").coupure is None
+
+
+def test_an_extraction_already_read_is_not_read_again(workbook, tmp_path, monkeypatch):
+    """render_report hands its extraction to the kernel: the workbook is read once."""
+    from snppe_report.exceptions import RenderError
+    from snppe_report.read import table
+
+    extraction = extract(workbook)
+    saved = report.save_extraction(extraction, tmp_path / "extraction.pickle")
+    monkeypatch.setattr(table, "extract", lambda *a, **k: pytest.fail("read again"))
+    loaded = report.load_extraction(workbook, deja_lue=saved)
+    assert loaded.sha256 == extraction.sha256 and loaded.rows.equals(extraction.rows)
+    with pytest.raises(RenderError, match="concerne"):
+        report.load_extraction(tmp_path / "autre.xlsx", deja_lue=saved)
+    monkeypatch.undo()
+    gone = tmp_path / "parti.pickle"  # an executed notebook run again, later
+    assert report.load_extraction(workbook, deja_lue=gone).sha256 == extraction.sha256

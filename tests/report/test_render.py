@@ -6,10 +6,11 @@ read those outputs, or replace the costly steps by stand-ins.
 
 from __future__ import annotations
 
-import logging
+import math
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -48,7 +49,8 @@ def rendered(tmp_path_factory):
 
 def _pdf_text(path: Path) -> tuple[int, str]:
     reader = pypdf.PdfReader(path)
-    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), text.replace("\u00a0", " ")  # numbers hold no-break spaces
 
 
 # -- outputs ------------------------------------------------------------------------------
@@ -86,6 +88,24 @@ def test_executed_notebook_keeps_parameters_and_key_values(rendered):
     assert values and values[0]["collectivite"] == "68" and values[0]["annee"] == 2023
 
 
+def test_sections_are_displayed_in_html_and_in_typst(rendered):
+    """JupyterLab and the HTML report show text/html; the PDF is made of text/vnd.typst."""
+    nb = nbformat.read(rendered["68"].outputs["ipynb"], as_version=4)
+    bundles = [
+        out.data for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", []) if "text/vnd.typst" in out.get("data", {})
+    ]  # fmt: skip
+    assert len(bundles) == 6  # cover, toc, synthèse, engagements, qualité, annexes
+    assert all(b["text/html"].strip() for b in bundles)
+
+
+def test_the_workbook_is_read_once(rendered):
+    """The kernel loads the parent's extraction instead of reading the workbook again."""
+    nb = nbformat.read(rendered["68"].outputs["ipynb"], as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "extraction_lue = " in injected.source and ".pickle" in injected.source
+
+
 def test_every_kernel_is_shut_down(rendered):
     children = [p for p in psutil.Process().children(recursive=True) if p.is_running()]
     kernels = [p for p in children if "ipykernel" in " ".join(_cmdline(p))]
@@ -107,21 +127,22 @@ def test_html_is_a_self_contained_french_page(rendered, key):
     assert f"<title>Rapport SNPPE {rendered[key].annee}" in html
 
 
-def test_fictive_workbook_with_markup(tmp_path, caplog):
-    """A cell holding <script> goes through report, nbconvert and WeasyPrint as text;
-    fictive data are flagged on every page of the PDF; WeasyPrint accepts all the CSS."""
+def test_fictive_workbook_with_markup(tmp_path):
+    """A cell holding <script> or Typst code goes through report, nbconvert and Typst as
+    text; fictive data are flagged on every page of the PDF."""
     from .test_model import MERGES, ROWS, SCRIPT, build_dashboard
 
-    rows = [["TABLEAU DE BORD SNPPE — DONNÉES FICTIVES"], *ROWS[1:]]
+    rows = [["TABLEAU DE BORD SNPPE — DONNÉES FICTIVES"], *[list(r) for r in ROWS[1:]]]
+    rows[9][2] = 'Signature #read("/etc/passwd") ] $x$'
     path = build_dashboard(tmp_path / "68-injection.xlsx", rows, merges=MERGES)
-    html = render.notebook_to_html(_fake_executed(report.build_report(extract(path))))
+    nb = _fake_executed(report.build_report(extract(path)))
+    html = render.notebook_to_html(nb)
     assert SCRIPT not in html and "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        reader = pypdf.PdfReader(render.html_to_pdf(html, tmp_path / "injection.pdf"))
-    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+    reader = pypdf.PdfReader(render.notebook_to_pdf(nb, tmp_path / "injection.pdf"))
     pages = [page.extract_text() for page in reader.pages]
     assert any("alert(1)" in text for text in pages)
+    assert any('#read("/etc/passwd") ] $x$' in text for text in pages)
     assert all("DONNÉES FICTIVES" in text for text in pages)
 
 
@@ -132,10 +153,12 @@ def test_pdf_68(rendered):
     pages, text = _pdf_text(rendered["68"].outputs["pdf"])
     assert pages >= 10
     expected = ("Haut-Rhin (68)", "Collectivité européenne d'Alsace", "7 688", "3,6 %",
-                "Synthèse", "Qualité des données", "Annexes", f"page 2 / {pages}")  # fmt: skip
+                "Synthèse", "Qualité des données", "Annexes", "Colophon",
+                f"page 2 / {pages}", f"page {pages} / {pages}")  # fmt: skip
     for piece in expected:
         assert piece in text, piece
     assert "DONNÉES FICTIVES" not in text
+    assert "Chaque chiffre du rapport avec sa cellule" not in text  # annex: HTML only
 
 
 def test_pdf_39(rendered):
@@ -143,6 +166,76 @@ def test_pdf_39(rendered):
     assert pages >= 8
     assert "Jura (39)" in text and "2021" in text
     assert "1 112" in text  # the stacked CRIP cell, read and formatted
+
+
+@pytest.mark.parametrize("key", ["68", "39"])
+def test_pdf_is_tagged_pdf_ua_and_pdf_a_with_embedded_fonts(rendered, key):
+    path = rendered[key].outputs["pdf"]
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # tagged
+    assert root["/Lang"] == "fr"
+    assert reader.metadata.title.startswith(f"Rapport SNPPE {rendered[key].annee} — ")
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp
+    assert "<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    fonts = _fonts(reader)
+    assert fonts and all(embedded for embedded in fonts.values()), fonts
+    assert all("DejaVuSans" in name for name in fonts)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes", info.stdout, re.MULTILINE)
+    assert re.search(rf"^Pages:\s+{len(reader.pages)}$", info.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize("key", ["68", "39"])
+def test_pdf_font_sizes(rendered, key):
+    """Tables and notes at 8,5 pt at least, body text at 10 pt; only the running header
+    and the page numbers are smaller (8 pt)."""
+    reader = pypdf.PdfReader(rendered[key].outputs["pdf"])
+    sizes: dict[str, float] = {}
+    for page in reader.pages:
+
+        def visit(text, cm, tm, _font, size):
+            if text.strip():
+                scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+                sizes[text.strip()] = min(size * scale, sizes.get(text.strip(), 99.0))
+
+        page.extract_text(visitor_text=visit)
+    furniture = re.compile(
+        r"page \d+ / \d+|.* · Rapport SNPPE (\d{4}|· Campagne \d{4}.*)|DONNÉES FICTIVES.*"
+    )
+    small = {t for t, size in sizes.items() if size < 8.49}
+    assert small and all(furniture.fullmatch(t) for t in small), small
+    body = [size for t, size in sizes.items() if t.startswith("La Stratégie nationale")]
+    assert body and min(body) >= 10
+
+
+def test_pdf_text_reads_in_order(rendered):
+    """pdftotext reads each tile whole: side-by-side blocks would interleave."""
+    out = subprocess.run(["pdftotext", str(rendered["68"].outputs["pdf"]), "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    tile = out.index("Part des femmes enceintes ayant")
+    following = out[tile : tile + 600]
+    assert following.index("Diagnostic 2019 :") < following.index("Cible nationale :")
+    order = [out.index("Situation 2023"), out.index("Contrôles de"), out.rindex("Colophon")]
+    assert order == sorted(order)
+
+
+def test_exporter_through_jupyter_nbconvert(rendered, tmp_path):
+    """`jupyter nbconvert --to snppe-pdf` (entry point) gives the same PDF's text."""
+    notebook = tmp_path / "rapport.ipynb"
+    shutil.copy(rendered["68"].outputs["ipynb"], notebook)
+    jupyter = Path(sys.executable).parent / "jupyter"
+    for target, name in (("snppe-pdf", "rapport.pdf"), ("snppe-typst", "rapport.typ")):
+        subprocess.run([str(jupyter), "nbconvert", "--to", target, str(notebook)],
+                       check=True, capture_output=True)  # fmt: skip
+        assert (tmp_path / name).stat().st_size > 0
+    source = (tmp_path / "rapport.typ").read_text(encoding="utf-8")
+    assert source.count("\n#show: rapport.with(") == 1 and "Mode d'emploi" not in source
+    ours, theirs = _pdf_text(rendered["68"].outputs["pdf"]), _pdf_text(tmp_path / "rapport.pdf")
+    assert theirs[0] == ours[0]
+    assert _squash_dates(theirs[1]) == _squash_dates(ours[1])
 
 
 @pytest.mark.parametrize(
@@ -206,7 +299,7 @@ def test_unknown_parameter_is_refused():
 )
 def test_bad_parameters_fail_before_any_kernel(monkeypatch, tmp_path, kwargs):
     monkeypatch.setattr(render, "execute_notebook", _must_not_run)
-    monkeypatch.setattr(render, "_resolve", _must_not_run)
+    monkeypatch.setattr(render, "_read", _must_not_run)
     with pytest.raises(ParameterError) as error:
         render.render_report(EXAMPLE_2023, out_dir=tmp_path, **kwargs)
     assert error.value.exit_code == 2
@@ -233,7 +326,7 @@ def test_failed_execution_keeps_previous_report_and_audit_notebook(monkeypatch, 
 def test_failed_pdf_publishes_nothing(monkeypatch, rendered, tmp_path):
     nb = nbformat.read(rendered["68"].outputs["ipynb"], as_version=4)
     monkeypatch.setattr(render, "execute_notebook", lambda *a, **k: (nb, {"kernel": 0.0}))
-    monkeypatch.setattr(render, "html_to_pdf", _fail_pdf)
+    monkeypatch.setattr(render, "notebook_to_pdf", _fail_pdf)
     folder = tmp_path / "68-haut-rhin"
     folder.mkdir()
     (folder / "rapport-2023.pdf").write_bytes(b"%PDF ancien")
@@ -264,17 +357,40 @@ def test_html_only(monkeypatch, rendered, tmp_path):
 
 def _fake_executed(rapport) -> nbformat.NotebookNode:
     """The report notebook with the section outputs a kernel would have produced."""
+    from snppe_report.report import sections as s
+
     sections = {
-        "couverture": report.cover_html, "sommaire": report.toc_html,
-        "synthese": report.synthese_html, "engagements": report.engagements_html,
-        "qualite": report.quality_html, "annexes": report.annexes_html,
+        "couverture": s.cover_section, "sommaire": s.toc_section,
+        "synthese": s.synthese_section, "engagements": s.engagements_section,
+        "qualite": s.quality_section, "annexes": s.annexes_section,
     }  # fmt: skip
     nb = nbformat.read(render.NOTEBOOK, as_version=4)
     for cell in nb.cells:
         if cell.get("id") in sections:
-            cell.outputs = [nbformat.v4.new_output(
-                "display_data", data={"text/html": sections[cell.id](rapport)})]  # fmt: skip
+            data = sections[cell.id](rapport)._repr_mimebundle_()
+            cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
     return nb
+
+
+def _fonts(reader: pypdf.PdfReader) -> dict[str, bool]:
+    """Every font of every page: base name -> embedded (a font file in its descriptor)."""
+    found: dict[str, bool] = {}
+    for page in reader.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts") or [font]
+            for d in descendants:
+                d = d.get_object()
+                desc = d.get("/FontDescriptor")
+                desc = desc.get_object() if desc is not None else {}
+                found[str(d.get("/BaseFont"))] = any(
+                    k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+    return found
+
+
+def _squash_dates(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
 
 
 def _notebook_raising(folder: Path, source: str) -> Path:
