@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("-n", "--nombre", type=int, default=101)
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
-    from snppe_report.report.convert import html_to_pdf
+    import weasyprint  # the former engine, kept in the dev dependencies for this comparison
 
     with tempfile.TemporaryDirectory(prefix="snppe-bench-synthese-") as tmp:
         work = Path(tmp)
@@ -63,7 +63,8 @@ def main() -> None:
             html = "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>S</title>"
             html += "</head><body><main>" + "".join(section_html(n, s) for n in MACROS)
             tick = time.perf_counter()
-            html_to_pdf(html + "</main></body></html>", work / f"weasy-{run}.pdf")
+            page = weasyprint.HTML(string=html + "</main></body></html>")
+            page.write_pdf(work / f"weasy-{run}.pdf")
             timings["WeasyPrint"].append(time.perf_counter() - tick)
         medians = {k: statistics.median(v) for k, v in timings.items()}
         print(f"{args.nombre} classeurs fictifs, {len(s.collectivites)} collectivités comparées "

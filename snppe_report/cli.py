@@ -301,9 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(message)s",
     )
     if not args.verbeux:
-        # WeasyPrint reports the screen-only CSS it skips in print; not for the user
-        for noisy in ("weasyprint", "fontTools"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+        # matplotlib's font subsetting logs each glyph table it writes; not for the user
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
     from snppe_report.destinations import output_error, silence_stdout
 
     try:

@@ -1,9 +1,9 @@
 """The conversion steps of a report: executed notebook -> HTML, executed notebook -> PDF.
 
-Private to :mod:`snppe_report.report.render`, which re-exports :func:`notebook_to_html`,
-:func:`notebook_to_pdf` and :func:`html_to_pdf`. With :mod:`snppe_report.report.render`,
+Private to :mod:`snppe_report.report.render`, which re-exports :func:`notebook_to_html`
+and :func:`notebook_to_pdf`. With :mod:`snppe_report.report.render`,
 :mod:`snppe_report.report.execute` and :mod:`snppe_report.report.exporter`, the only
-nbconvert / WeasyPrint / Typst importer:
+nbconvert / Typst importer:
 
 * :func:`notebook_to_html` converts with nbconvert's :class:`~nbconvert.HTMLExporter`
   and the ``snppe`` template, code and prompts hidden by the exporter's settings, the
@@ -12,8 +12,6 @@ nbconvert / WeasyPrint / Typst importer:
   (:class:`~snppe_report.report.exporter.TypstPDFExporter`, template ``snppe_typst``):
   the sections' Typst outputs compiled by Typst into an accessible PDF (PDF/UA-1,
   PDF/A-2a), in a private empty root, fonts loaded once per process;
-* :func:`html_to_pdf` prints an HTML page to an A4 PDF with WeasyPrint (no JavaScript,
-  no network: only ``data:`` URLs are fetched); the national synthesis still uses it;
 * :func:`_preload_in_background` imports and warms up the converters in a thread
   while the kernel executes the notebook.
 
@@ -37,7 +35,7 @@ from snppe_report.exceptions import RenderError
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["HIDDEN_TAGS", "notebook_to_html", "notebook_to_pdf", "html_to_pdf"]
+__all__ = ["HIDDEN_TAGS", "notebook_to_html", "notebook_to_pdf"]
 
 # The logger of the render step, as before the split (and as in publish).
 log = logging.getLogger("snppe_report.report.render")
@@ -66,42 +64,6 @@ def notebook_to_html(nb: NotebookNode, *, title: str | None = None) -> str:
     except Exception as exc:
         raise RenderError(f"la conversion en HTML a échoué : {exc}") from exc
     return html
-
-
-def html_to_pdf(
-    html: str, pdf_path: str | os.PathLike[str], *, base_url: str | None = None
-) -> Path:
-    """Print the HTML report to an A4 PDF with WeasyPrint.
-
-    Only ``data:`` URLs are fetched: any other resource (``http``, ``file``) stops
-    the rendering, so the PDF never depends on the network or on local files.
-
-    Parameters
-    ----------
-    html : str
-        The report page.
-    pdf_path : path-like
-        Where to write the PDF.
-    base_url : str, optional
-        Base for relative URLs (none are expected).
-
-    Returns
-    -------
-    Path
-        ``pdf_path``.
-    """
-    import weasyprint
-    from weasyprint.urls import FatalURLFetchingError
-
-    try:
-        weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_data_only()).write_pdf(
-            str(pdf_path)
-        )
-    except FatalURLFetchingError as exc:
-        raise RenderError(f"ressource externe refusée dans le rapport : {exc}") from exc
-    except Exception as exc:
-        raise RenderError(f"la génération du PDF a échoué : {exc}", file=pdf_path) from exc
-    return Path(pdf_path)
 
 
 def notebook_to_pdf(
@@ -213,13 +175,6 @@ def _copy_with_title(nb: NotebookNode, title: str) -> NotebookNode:
     nb.metadata = copy.deepcopy(nb.metadata)
     nb.metadata["title"] = title
     return nb
-
-
-def _data_only() -> Any:
-    """A WeasyPrint URL fetcher that only accepts ``data:`` URLs."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=("data",), fail_on_errors=True)
 
 
 def _lean_jsonschema() -> None:

@@ -213,8 +213,8 @@ class Report:
 
 
 # Longest texts shown in the report; the extraction table keeps the full texts.
-# WeasyPrint's layout time grows fast with very long cell texts (a 32 767-character
-# cell costs ~10 s), and no reader needs more than this in a table.
+# A 32 767-character cell would fill pages of a table, and no reader needs more than
+# this in one.
 DISPLAY_LIMITS = {
     "brut": 300,
     "note": 200,

@@ -1,10 +1,9 @@
 """Workbook -> HTML and PDF report: the orchestration of one render.
 
 With its private step modules :mod:`snppe_report.report.execute` (papermill) and
-:mod:`snppe_report.report.convert` (nbconvert, Typst, WeasyPrint), the only papermill /
-nbconvert / PDF engine importer. :func:`execute_notebook`, :func:`notebook_to_html`,
-:func:`notebook_to_pdf` and :func:`html_to_pdf` are re-exported here and remain this
-module's public API.
+:mod:`snppe_report.report.convert` (nbconvert, Typst), the only papermill /
+nbconvert / PDF engine importer. :func:`execute_notebook`, :func:`notebook_to_html` and
+:func:`notebook_to_pdf` are re-exported here and remain this module's public API.
 
 :func:`render_report` reads as the list of its steps:
 
@@ -59,7 +58,6 @@ from snppe_report.report.convert import HIDDEN_TAGS as HIDDEN_TAGS  # re-exporte
 from snppe_report.report.convert import (
     _lean_jsonschema,
     _preload_in_background,
-    html_to_pdf,
     notebook_to_html,
     notebook_to_pdf,
 )
@@ -82,7 +80,6 @@ __all__ = [
     "execute_notebook",
     "notebook_to_html",
     "notebook_to_pdf",
-    "html_to_pdf",
 ]
 
 log = logging.getLogger(__name__)
