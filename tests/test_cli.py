@@ -223,7 +223,7 @@ def test_help_is_french_everywhere(capsys):
 
 
 def test_option_values_list_what_is_accepted(tmp_path, capsys):
-    from snppe_report.cli import accepted_years
+    from snppe_report.cli.parser import accepted_years
 
     with pytest.raises(SystemExit):
         main(["report", str(EXAMPLE_2023), "--annee", "1990"])
