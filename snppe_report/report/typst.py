@@ -64,6 +64,11 @@ _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 # C0/C1 controls (tab and line breaks are handled before), unpaired surrogates.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# What PDF/A forbids and no font can show: the private use areas (symbol fonts' glyphs
+# typed in a workbook, e.g. Wingdings) and the noncharacters; dropped from every text.
+_UNPRINTABLE = re.compile(
+    "[\ue000-\uf8ff\ufdd0-\ufdef\ufffe\uffff\U000f0000-\U000ffffd\U00100000-\U0010ffff]"
+)
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 #: Compiles a process runs itself before handing the next ones to a helper process.
@@ -93,8 +98,8 @@ def escape(text: Any) -> str:
         preceded by a backslash (``#`` -> ``\\#``, ``]`` -> ``\\]``, ``\\`` ->
         ``\\\\``), so no function call, label, reference, math, comment, raw block,
         list marker, smart quote or shorthand (``--``, ``~``) can start; a tab
-        becomes a space, a line break a Typst line break, and control characters
-        are removed.
+        becomes a space, a line break a Typst line break, and control characters,
+        private-use characters and noncharacters (refused by PDF/A) are removed.
 
     Examples
     --------
@@ -103,7 +108,7 @@ def escape(text: Any) -> str:
     """
     if text is None:
         return ""
-    lines = _LINE_BREAK.split(str(text).replace("\t", " "))
+    lines = _LINE_BREAK.split(_UNPRINTABLE.sub("", str(text)).replace("\t", " "))
     return " \\\n".join(
         "".join("\\" + c if c in _PUNCTUATION else c for c in _CONTROL.sub("", line))
         for line in lines
@@ -114,7 +119,8 @@ def string(text: Any) -> str:
     """A Typst string literal (with its quotes) holding ``text`` exactly.
 
     For code arguments: ``image(..., alt: {string(alt)})``. Control characters are
-    written as ``\\u{...}`` escapes, unpaired surrogates are dropped.
+    written as ``\\u{...}`` escapes; unpaired surrogates, private-use characters and
+    noncharacters (refused by PDF/A) are dropped.
 
     Parameters
     ----------
@@ -126,7 +132,7 @@ def string(text: Any) -> str:
     str
         ``"..."`` with ``\\``, ``"`` and control characters escaped.
     """
-    value = "" if text is None else str(text)
+    value = "" if text is None else _UNPRINTABLE.sub("", str(text))
     out = []
     for c in value:
         if c in _STRING_ESCAPES:

@@ -11,21 +11,19 @@ empty root folder (the document can read no file), declaring PDF/UA-1 and PDF/A-
 Typst then tags the PDF (title, language, headings, table headers, figures with
 their text alternative) and refuses a document that breaks those standards.
 
-The private helpers :func:`_string`, :func:`_markup` and :func:`_compile` are the
-synthesis's own escape and compile functions (to be shared with the departmental
-report's Typst renderer).
+Escaping and compiling are the departmental report's (:mod:`snppe_report.report.typst`):
+one string-literal writer, one compiler (fonts loaded once, helper process, standards).
 """
 
 from __future__ import annotations
 
 import math
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from snppe_report.exceptions import RenderError
 from snppe_report.read.catalogue import load_catalogue
+from snppe_report.report import typst as report_typst
 from snppe_report.synthesis import messages
 from snppe_report.synthesis.html import MACROS
 from snppe_report.synthesis.tables import _name, _tolerance_points
@@ -36,7 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["PDF_STANDARDS", "compile_pdf", "section_typst"]
 
 #: The standards every synthesis PDF declares (Typst checks them while compiling).
-PDF_STANDARDS = ("ua-1", "a-2a")
+PDF_STANDARDS = report_typst.PDF_STANDARDS
 
 
 def section_typst(name: str, s: Synthesis) -> str:
@@ -69,21 +67,9 @@ def compile_pdf(source: str, out: str | Path) -> Path:
     RenderError
         When Typst refuses the document (its message, in the error).
     """
-    return _compile(source, Path(out))
-
-
-# -- private escape and compile helpers --------------------------------------------------
-
-
-def _string(text: object) -> str:
-    """A Typst string literal holding ``text`` exactly (code mode)."""
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        text = ""
-    value = str(text)
-    value = "".join(ch for ch in value if ch in "\n\t" or ord(ch) >= 32)
-    value = value.replace("\\", "\\\\").replace('"', '\\"')
-    value = value.replace("\n", "\\n").replace("\t", "\\t")
-    return f'"{value}"'
+    out = Path(out)
+    report_typst.compile_pdf(source, out)
+    return out
 
 
 def _markup(text: object) -> str:
@@ -91,21 +77,11 @@ def _markup(text: object) -> str:
     return f"#{_string(text)};"
 
 
-def _compile(source: str, out: Path) -> Path:
-    import typst
-
-    with tempfile.TemporaryDirectory(prefix="snppe-typst-") as tmp:
-        root = Path(tmp)
-        main = root / "main.typ"
-        main.write_text(source, encoding="utf-8")
-        try:
-            pdf = typst.compile(str(main), root=str(root), pdf_standards=list(PDF_STANDARDS))
-        except Exception as exc:  # typst.TypstError: its diagnostic names the line
-            detail = str(getattr(exc, "diagnostic", "") or exc).strip()
-            raise RenderError(f"la composition Typst du PDF a échoué : {detail[:600]}",
-                              file=str(out)) from exc  # fmt: skip
-    out.write_bytes(pdf)
-    return out
+def _string(text: object) -> str:
+    """A Typst string literal holding ``text`` (NaN, like None, is empty)."""
+    if isinstance(text, float) and math.isnan(text):
+        text = None
+    return report_typst.string(text)
 
 
 @cache

@@ -203,3 +203,22 @@ def test_later_compiles_run_in_a_helper_replaced_regularly(monkeypatch):
     ty._helper.process.wait()
     assert ty.compile_pdf(doc.format("x"), standards=())[:5] == b"%PDF-"
     ty._helper.close()
+
+
+@pytest.mark.parametrize(
+    "odd", ["\uf0b7", "\ue000", "\U000f6cb1", "\U0010fffd", "\ufdd0", "\uffff"]
+)
+def test_private_use_and_noncharacters_never_break_a_pdf_a(odd):
+    """A symbol-font glyph typed in a workbook (Wingdings' bullet is U+F0B7) or a
+    noncharacter is refused by PDF/A: escape and string drop it, the text compiles."""
+    text = f"Puce{odd} de liste"
+    assert ty.escape(text) == "Puce de liste"
+    assert ty.string(text) == '"Puce de liste"'
+    source = (
+        '#set document(title: "Essai")\n#set text(lang: "fr", font: "DejaVu Sans")\n'
+        f"= Titre\n{ty.escape(text)} #text({ty.string(text)})\n"
+    )
+    assert (
+        "Puce de liste"
+        in pypdf.PdfReader(__import__("io").BytesIO(ty.compile_pdf(source))).pages[0].extract_text()
+    )

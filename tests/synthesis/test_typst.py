@@ -17,7 +17,8 @@ HOSTILE = 'a#b *c* _d_ [e] $f$ @g <h> `i` \\j "k" = l\n- m // n'
         ('dit "oui"', '"dit \\"oui\\""'),
         ("a\\b", '"a\\\\b"'),
         ("deux\nlignes\tx", '"deux\\nlignes\\tx"'),
-        ("bip\x07", '"bip"'),  # control characters dropped
+        ("bip\x07", '"bip\\u{7}"'),  # control characters written as escapes
+        ("puce\uf0b7", '"puce"'),  # private use (a symbol font's glyph): refused by PDF/A
         (None, '""'),
         (float("nan"), '""'),
         (12, '"12"'),
