@@ -225,6 +225,8 @@ def _render(task: Mapping[str, Any]) -> dict:
         kwargs["autres_classeurs"] = others
     if task.get("consolide"):
         kwargs["consolide"] = task["consolide"]
+    if task.get("emetteur"):
+        kwargs["emetteur"] = task["emetteur"]
     if task.get("extractions"):
         kwargs["extractions"] = list(task["extractions"])  # read once, by extract_job
     with tempfile.TemporaryDirectory(prefix="snppe-rendu-") as private:

@@ -115,18 +115,20 @@ def report_key(
     formats: Sequence[str],
     kernel_name: str,
     digest: str,
+    emetteur: str = "",
 ) -> str:
     """The incremental key of one collectivité's report (``cle`` in the manifest)."""
-    return _sha(
-        {
-            "classeurs": sorted(shas),
-            "principal": principal,
-            "annee": annee,
-            "formats": sorted(formats),
-            "noyau": kernel_name,
-            "entrees": digest,
-        }
-    )
+    data = {
+        "classeurs": sorted(shas),
+        "principal": principal,
+        "annee": annee,
+        "formats": sorted(formats),
+        "noyau": kernel_name,
+        "entrees": digest,
+    }
+    if emetteur:  # keys without issuer stay those of earlier batches
+        data["emetteur"] = emetteur
+    return _sha(data)
 
 
 def _sha(data: Any) -> str:

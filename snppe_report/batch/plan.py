@@ -173,12 +173,14 @@ def plan_reports(
     kernel_name: str,
     out_dir: Path,
     peers: tuple[Path, str] | None = None,
+    emetteurs: Mapping[str, str] | None = None,
 ) -> Plan:
     """Give each group its key; keep the unchanged ones, make tasks for the others.
 
     ``peers``: the batch's ``consolide.parquet`` and the digest of every collectivité's
     ratios; each report then places its collectivité among the others, and is made
-    again when any of those ratios changes.
+    again when any of those ratios changes. ``emetteurs``: the issuer block of each
+    collectivité's cover (:mod:`.issuers`), part of its key.
     """
     from snppe_report.report.render import NOTEBOOK, TEMPLATES
 
@@ -201,6 +203,7 @@ def plan_reports(
             formats=formats,
             kernel_name=kernel_name,
             digest=digest,
+            emetteur=(emetteurs or {}).get(group.code, ""),
         )
         old = before.get(group.code) or {}
         group.previous = existing_outputs(old.get("sorties"), out_dir)
@@ -226,6 +229,7 @@ def plan_reports(
         else:
             group.task = {
                 "etape": "rapport",
+                "emetteur": (emetteurs or {}).get(group.code, ""),
                 "principal": item["fichier"],  # the batch's snapshot of the workbook
                 "sha256": item["sha256"],  # checked again by the job before rendering
                 "fichier": item["nom"],

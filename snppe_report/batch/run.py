@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from snppe_report.batch import outputs
+from snppe_report.batch.issuers import load_issuers
 from snppe_report.batch.jobs import DEFAULT_JOBS, JobSet
 from snppe_report.batch.journal import Journal, duplicates
 from snppe_report.batch.progress import Progress, seconds
@@ -152,6 +153,7 @@ def run_batch(
     job_set: JobSet | None = None,
     progress: bool | Callable[[str, int, int, str], None] | None = None,
     annoter: bool = False,
+    emetteurs: str | os.PathLike[str] | None = None,
 ) -> BatchResult:
     """Render the reports of every workbook of a folder, with index, synthesis and data.
 
@@ -186,6 +188,9 @@ def run_batch(
     annoter : bool
         Also write an annotated copy of every workbook read into its collectivité's
         folder, linked from the index (:mod:`snppe_report.batch.annotated`).
+    emetteurs : path-like, optional
+        CSV ``code;emetteur``: the issuer block of each collectivité's cover
+        (:mod:`snppe_report.batch.issuers`); none by default.
 
     Returns
     -------
@@ -197,7 +202,8 @@ def run_batch(
     ParameterError
         Wrong option (format, number of jobs, executor).
     InputError
-        The folder does not exist (or is a file) or holds no workbook.
+        The folder does not exist (or is a file) or holds no workbook; the issuers'
+        file is unreadable or names an unknown collectivité.
     OutputError
         The output folder cannot be written (checked first), another batch holds it,
         or the disk filled up during the batch (which then stops).
@@ -207,6 +213,7 @@ def run_batch(
     """
     started = time.perf_counter()
     formats = _check_options(formats, jobs)
+    issuers = load_issuers(emetteurs) if emetteurs is not None else {}
     folder = Path(dossier)
     if folder.is_file():
         raise InputError(
@@ -227,6 +234,8 @@ def run_batch(
     with stop_on_signals(), Workspace(out) as space:
         previous = outputs.load_manifest(out / outputs.MANIFEST) or {}
         options = {"annee": annee, "formats": formats, "kernel_name": kernel_name, "out_dir": out}
+        if issuers:
+            options["emetteurs"] = issuers
         header = {
             "dossier": str(folder.resolve()),
             "annee": annee,

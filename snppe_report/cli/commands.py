@@ -167,6 +167,7 @@ def _batch(args) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         annoter=args.annoter,
+        emetteurs=args.emetteurs,
     )
     _emit(result.summary(), optional=True)
     return 1 if result.failures else 0

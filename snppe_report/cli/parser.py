@@ -267,6 +267,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="écrire aussi une copie annotée de chaque classeur (constats sur leurs "
         "cellules), liée depuis l'index",
     )
+    p.add_argument(
+        "--emetteurs",
+        type=Path,
+        metavar="FICHIER",
+        help="CSV « code;emetteur » : le bloc émetteur de la couverture de chaque rapport, "
+        "ex. « 68;Préfecture du Haut-Rhin — ARS Grand Est » (aucun par défaut)",
+    )
 
     p = sub.add_parser("demo-data", help="écrire des classeurs fictifs pour chaque département")
     p.add_argument(
