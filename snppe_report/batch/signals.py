@@ -36,7 +36,7 @@ import time
 from collections.abc import Iterator
 from multiprocessing import util
 
-__all__ = ["SignalStop", "stop_on_signals", "init_worker", "SIGNAL_WORDS"]
+__all__ = ["SignalStop", "stop_on_signals", "init_worker", "process_alive", "SIGNAL_WORDS"]
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ def init_worker(batch_pid: int) -> None:
         None, shutil.rmtree, args=(_private,), kwargs={"ignore_errors": True}, exitpriority=0
     )
     _parent_death_signal(signal.SIGTERM)
-    if not _alive(batch_pid):  # died before the signal was armed
+    if not process_alive(batch_pid):  # died before the signal was armed
         end_worker(signal.SIGTERM)
     threading.Thread(
         target=_watch, args=(batch_pid,), name="snppe-surveillance", daemon=True
@@ -140,7 +140,7 @@ def _terminated(signum, frame) -> None:
 def _watch(batch_pid: int) -> None:
     while True:
         time.sleep(_WATCH_EVERY)
-        if not _alive(batch_pid):
+        if not process_alive(batch_pid):
             end_worker(signal.SIGTERM)
 
 
@@ -155,7 +155,8 @@ def _parent_death_signal(signum: int) -> None:
         log.debug("PR_SET_PDEATHSIG indisponible")
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a zombie still does)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from snppe_report.batch.signals import process_alive
 from snppe_report.destinations import output_error
 from snppe_report.exceptions import InputError, OutputError
 
@@ -151,17 +152,7 @@ def remove_stale_worker_dirs(root: str | None = None) -> int:
         return 0
     for entry in entries:
         match = _WORKER_DIR.match(entry.name)
-        if match and entry.is_dir(follow_symlinks=False) and not _alive(int(match.group(1))):
+        if match and entry.is_dir(follow_symlinks=False) and not process_alive(int(match.group(1))):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed += 1
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

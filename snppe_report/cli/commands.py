@@ -34,35 +34,21 @@ def _stdout_product() -> None:
 
 
 def _extract(args) -> int:
-    from snppe_report.destinations import check_file
-    from snppe_report.output import check_table_path, write_table
-    from snppe_report.read.table import extract
-
-    if args.sortie is None:
-        _stdout_product()
-    else:  # before reading anything: a wrong -o is known now
-        check_table_path(args.sortie)
-        check_file(args.sortie)
-    frames, failed = [], 0
-    for path in args.classeurs:
-        try:
-            frames.append(extract(path, args.departement).contract())
-        except SnppeError as err:
-            print(f"snppe : erreur : {err}", file=sys.stderr)
-            failed = err.exit_code
-    if failed:
-        # a partial table would silently replace a previous complete one
-        print(
-            "snppe : aucune table écrite (corrigez ou retirez le classeur en erreur).",
-            file=sys.stderr,
-        )
-        return failed
-    write_table(frames, args.sortie)
-    return 0
+    return _tables(args, lambda extraction: extraction.contract())
 
 
 def _indicateurs(args) -> int:
     from snppe_report.analysis.indicators import check_campaign_year, indicator_table
+
+    def table(extraction):
+        return indicator_table(extraction, check_campaign_year(extraction, args.annee))
+
+    return _tables(args, table)
+
+
+def _tables(args, table) -> int:
+    """Read every workbook, make its table, write them all (or none: a partial table
+    would silently replace a previous complete one)."""
     from snppe_report.destinations import check_file
     from snppe_report.output import check_table_path, write_table
     from snppe_report.read.table import extract
@@ -75,9 +61,7 @@ def _indicateurs(args) -> int:
     frames, failed = [], 0
     for path in args.classeurs:
         try:
-            extraction = extract(path, args.departement)
-            year = check_campaign_year(extraction, args.annee)
-            frames.append(indicator_table(extraction, year))
+            frames.append(table(extract(path, args.departement)))
         except SnppeError as err:
             print(f"snppe : erreur : {err}", file=sys.stderr)
             failed = err.exit_code

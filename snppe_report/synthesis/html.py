@@ -75,15 +75,25 @@ def section_html(name: str, s: Synthesis) -> str:
 
 @cache
 def _template():
+    env = _templates.environment()
+    add_helpers(env)
+    env.filters["img"] = _data_uri
+    return env.get_template("synthese-nationale.html.j2")
+
+
+def _data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def add_helpers(env) -> None:
+    """The filters and globals both synthesis templates (HTML and Typst) use."""
     from snppe_report.formatting import format_date, format_number, format_percent, format_points
 
-    env = _templates.environment()
     env.filters.update(
         pct=lambda v, d=1: format_percent(v, d),
         nombre=lambda v, d=None: format_number(v, d),
         points=lambda v: format_points(v, 1),
         date_fr=format_date,
-        img=_data_uri,
     )
     env.globals.update(
         isnan=lambda v: v is None or (isinstance(v, float) and math.isnan(v)),
@@ -95,8 +105,3 @@ def _template():
         status_columns=messages.status_columns,
         method_items=lambda s: messages.method_items(s, _tolerance_points()),
     )
-    return env.get_template("synthese-nationale.html.j2")
-
-
-def _data_uri(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")

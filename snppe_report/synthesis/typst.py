@@ -22,11 +22,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from snppe_report.read.catalogue import load_catalogue
 from snppe_report.report import typst as report_typst
-from snppe_report.synthesis import messages
-from snppe_report.synthesis.html import MACROS
-from snppe_report.synthesis.tables import _name, _tolerance_points
+from snppe_report.synthesis.html import MACROS, add_helpers
 
 if TYPE_CHECKING:
     from snppe_report.synthesis.model import Synthesis
@@ -86,27 +83,10 @@ def _string(text: object) -> str:
 
 @cache
 def _template():
-    from snppe_report.formatting import format_date, format_number, format_percent, format_points
     from snppe_report.report import jinja
 
     env = jinja.environment()
     env.autoescape = False  # Typst, not HTML: every text goes through tm / ts instead
-    env.filters.update(
-        pct=lambda v, d=1: format_percent(v, d),
-        nombre=lambda v, d=None: format_number(v, d),
-        points=lambda v: format_points(v, 1),
-        date_fr=format_date,
-        tm=_markup,
-        ts=_string,
-    )
-    env.globals.update(
-        isnan=lambda v: v is None or (isinstance(v, float) and math.isnan(v)),
-        catalogue_label=lambda ident: load_catalogue().get(ident).label,
-        collectivite_name=_name,
-        map_source=messages.MAP_SOURCE,
-        annee_valeurs=messages.value_year,
-        progress_sentence=messages.progress_sentence,
-        status_columns=messages.status_columns,
-        method_items=lambda s: messages.method_items(s, _tolerance_points()),
-    )
+    add_helpers(env)
+    env.filters.update(tm=_markup, ts=_string)
     return env.get_template("synthese-nationale.typ.j2")
