@@ -33,6 +33,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "cover_section",
             "toc_section",
             "synthese_section",
+            "positionnement_section",
             "engagements_section",
             "quality_section",
             "annexes_section",

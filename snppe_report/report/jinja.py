@@ -8,6 +8,7 @@ fresh environment it gets, and caches it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["environment", "typst_environment"]
@@ -35,7 +36,8 @@ def typst_environment() -> Any:
     string literals of the ``lit`` filter) are written unescaped: macro calls are
     written ``{{ m.name(...) | safe }}`` (forgetting it shows the macro's markup
     escaped, never runs a workbook text). ``| insecable`` turns spaces into no-break
-    spaces (a number never breaks across lines).
+    spaces (a number never breaks across lines); ``| colle`` does so only inside the
+    numbers of a sentence (:func:`glue_numbers`).
     """
     import jinja2
     from markupsafe import Markup
@@ -59,4 +61,17 @@ def typst_environment() -> Any:
     )
     env.filters["lit"] = lambda value: Markup(string(value))
     env.filters["insecable"] = lambda value: str(value).replace(" ", "\u00a0")
+    env.filters["colle"] = glue_numbers
     return env
+
+
+_GLUE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))|(?<=\d) (?=%|pts?\b|points\b)")
+
+
+def glue_numbers(value: Any) -> str:
+    """No-break spaces inside the numbers of a sentence: "7 688", "20 %", "+2,0 pts".
+
+    For the ``colle`` filter of the Typst templates: a line never breaks inside a
+    number or between a number and its unit; the text is escaped afterwards.
+    """
+    return _GLUE.sub("\u00a0", str(value))

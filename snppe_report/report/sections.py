@@ -35,6 +35,7 @@ __all__ = [
     "annexes_section",
     "cover_section",
     "engagements_section",
+    "positionnement_section",
     "quality_section",
     "report_typst",
     "synthese_section",
@@ -89,6 +90,13 @@ def synthese_section(report: Report) -> Section:
     return Section("Synthèse", model.synthese_html(report), synthese_typst(report))
 
 
+def positionnement_section(report: Report) -> Section:
+    """Positionnement among a batch's collectivités; empty without consolidated data."""
+    return Section(
+        "Positionnement", model.positionnement_html(report), positionnement_typst(report)
+    )
+
+
 def engagements_section(report: Report) -> Section:
     """One section per engagement: every indicator in a table, charts."""
     return Section("Engagements", model.engagements_html(report), engagements_typst(report))
@@ -122,6 +130,13 @@ def synthese_typst(report: Report) -> str:
     return _render("rapport-synthese.typ.j2", report)
 
 
+def positionnement_typst(report: Report) -> str:
+    """Typst of the Positionnement section; "" without consolidated data."""
+    if report.positionnement is None:
+        return ""
+    return _render("rapport-positionnement.typ.j2", report, p=report.positionnement)
+
+
 def engagements_typst(report: Report) -> str:
     """Typst of the engagement sections (tables with repeated headers, charts)."""
     return _render("rapport-engagements.typ.j2", report)
@@ -149,6 +164,7 @@ def report_typst(report: Report) -> str:
         cover_typst(report),
         toc_typst(report),
         synthese_typst(report),
+        positionnement_typst(report),
         engagements_typst(report),
         quality_typst(report),
         annexes_typst(report),

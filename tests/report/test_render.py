@@ -95,8 +95,13 @@ def test_sections_are_displayed_in_html_and_in_typst(rendered):
         out.data for cell in nb.cells if cell.cell_type == "code"
         for out in cell.get("outputs", []) if "text/vnd.typst" in out.get("data", {})
     ]  # fmt: skip
-    assert len(bundles) == 6  # cover, toc, synthèse, engagements, qualité, annexes
-    assert all(b["text/html"].strip() for b in bundles)
+    # cover, toc, synthèse, positionnement, engagements, qualité, annexes
+    assert len(bundles) == 7
+    titles = [b["text/plain"] for b in bundles]
+    assert titles[3] == "Section « Positionnement » du rapport"
+    empty = [t for t, b in zip(titles, bundles) if not b["text/html"].strip()]
+    assert empty == [titles[3]]  # no consolidated data: the section shows nothing
+    assert not bundles[3]["text/vnd.typst"].strip()
 
 
 def test_the_workbook_is_read_once(rendered):
@@ -161,6 +166,22 @@ def test_pdf_68(rendered):
     assert "Chaque chiffre du rapport avec sa cellule" not in text  # annex: HTML only
 
 
+def test_pdf_68_says_what_is_late_on_its_synthesis_page(rendered):
+    """Issue 10's test: the late objectives can be listed from the synthesis page alone."""
+    reader = pypdf.PdfReader(rendered["68"].outputs["pdf"])
+    pages = [page.extract_text().replace("\u00a0", " ") for page in reader.pages]
+    assert "Campagne 2023 — valeurs jusqu'à 2022, cibles 2023" in pages[0]
+    assert "D'après le nom du fichier" in pages[0]
+    page = next(p for p in pages[2:] if "Indicateurs en retard, en recul ou non atteints" in p)
+    flat = re.sub(r"\s+", " ", page)
+    for late in ("En retard Part des femmes enceintes ayant bénéficié d'un entretien du 4e mois",
+                 "rythme observé +2,0 pts par an, requis +5,3 pts par an",
+                 "En retard Nombre d'agents formés sur la période du contrat : 0 en 2019 → 0",
+                 "En retard Constitution du groupe d'enfants"):  # fmt: skip
+        assert late in flat, late
+    assert "Indicateurs par statut" in flat and "(Objectif n° 8)" in flat
+
+
 def test_pdf_39(rendered):
     pages, text = _pdf_text(rendered["39"].outputs["pdf"])
     assert pages >= 8
@@ -215,10 +236,12 @@ def test_pdf_text_reads_in_order(rendered):
     """pdftotext reads each tile whole: side-by-side blocks would interleave."""
     out = subprocess.run(["pdftotext", str(rendered["68"].outputs["pdf"]), "-"],
                          capture_output=True, text=True, check=True).stdout  # fmt: skip
-    tile = out.index("Part des femmes enceintes ayant")
+    tiles = out.rindex("Indicateurs harmonisés nationaux")  # the heading, after the toc
+    tile = out.index("Part des femmes enceintes ayant", tiles)
     following = out[tile : tile + 600]
     assert following.index("Diagnostic 2019 :") < following.index("Cible nationale :")
-    order = [out.index("Situation 2023"), out.index("Contrôles de"), out.rindex("Colophon")]
+    order = [out.rindex("Indicateurs par statut"), out.index("Contrôles de")]
+    order.append(out.rindex("Colophon"))
     assert order == sorted(order)
 
 
@@ -239,6 +262,17 @@ def test_exporter_through_jupyter_nbconvert(rendered, tmp_path):
 
 
 # -- the screen -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_html_report_passes_axe_without_horizontal_scroll(rendered, width):
+    """The whole Haut-Rhin report: axe's default rules and td-has-header, no page scroll
+    (each wide table scrolls in its own focusable, named region)."""
+    from tests import a11y
+
+    audit = a11y.audit(rendered["68"].outputs["html"], width=width)
+    assert not audit.violations, a11y.describe(audit.violations)
+    assert audit.scroll_width <= audit.client_width
 
 
 @pytest.mark.parametrize("size", ["1280,900", "390,844"], ids=["portable", "telephone"])
