@@ -6,7 +6,8 @@
 Measured in one run, on fictive workbooks written by ``snppe_report.demo.synthetic``:
 
 (a) ``snppe batch DOSSIER --format html,pdf -j 2 --force`` on the ``--nombre``
-    départements (the console script, in a subprocess): total and per report;
+    départements (the console script, in a subprocess): total and per report; then the
+    same batch with ``-j 1`` (unless ``--sans-j1``), to show what the second worker gives;
 (b) what a user would do without this kit, one département after the other on a
     sample: the ``papermill`` CLI, then ``jupyter nbconvert --to html --no-input``,
     then ``weasyprint`` on the HTML; per report;
@@ -48,6 +49,9 @@ def main() -> None:
     parser.add_argument("--echantillon", type=int, default=3, help="départements pour (b), (c)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="travailleurs de (a)")
     parser.add_argument("--garder", type=Path, help="dossier où garder les sorties")
+    parser.add_argument(
+        "--sans-j1", action="store_true", help="ne pas refaire le lot avec un seul travailleur"
+    )
     args = parser.parse_args()
 
     from snppe_report.demo.synthetic import write_demo_workbooks
@@ -61,9 +65,12 @@ def main() -> None:
         print(f"charge de la machine (1, 5, 15 min) : {os.getloadavg()}\n", flush=True)
 
         a_total, manifest = bench_batch(inputs, work / "lot", args.jobs)
+        j1_total = (
+            None if args.sans_j1 or args.jobs == 1 else bench_batch(inputs, work / "j1", 1)[0]
+        )
         b_runs = bench_by_hand(sample, work / "main")
         c_runs, c_cold = bench_floor(sample, work / "plancher")
-        report(args, books, manifest, a_total, b_runs, c_runs, c_cold)
+        report(args, books, manifest, a_total, b_runs, c_runs, c_cold, j1_total)
         if args.garder:
             shutil.copytree(work, args.garder, dirs_exist_ok=True)
     finally:
@@ -148,7 +155,7 @@ def _render_without_kernel(book: Path, pdf: Path) -> None:
     notebook_to_pdf(nb, pdf)
 
 
-def report(args, books, manifest, a_total, b_runs, c_runs, c_cold) -> None:
+def report(args, books, manifest, a_total, b_runs, c_runs, c_cold, j1_total=None) -> None:
     reports = sum(
         1 for e in manifest["entrees"] if e.get("role") == "principal" and e["statut"] == "ok"
     )
@@ -170,6 +177,9 @@ def report(args, books, manifest, a_total, b_runs, c_runs, c_cold) -> None:
     print("\n== Résultats ==")
     print(f"(a) snppe batch -j {args.jobs}, {reports} rapports HTML+PDF : {a_total:.1f} s "
           f"au total, {a_per:.2f} s par rapport ({len(failures)} échec(s))")  # fmt: skip
+    if j1_total is not None:
+        print(f"    le même lot avec -j 1 : {j1_total:.1f} s, soit -j {args.jobs} "
+              f"{j1_total / a_total:.2f} x plus rapide")  # fmt: skip
     print("    étapes (médiane par rapport) : " + ", ".join(
         f"{k} {statistics.median(v):.2f} s" for k, v in steps.items()))  # fmt: skip
     print(f"    lot : {manifest['durees']}")
