@@ -44,7 +44,6 @@ __all__ = [
     "WarmEngine",
     "install",
     "warm_engine",
-    "early_kernel",
     "shutdown",
     "kill_all",
     "kernel_peak_mb",
@@ -99,26 +98,6 @@ class WarmKernel:
     # -- lifecycle -------------------------------------------------------------------
     def ensure(self, kernel_name: str, startup_timeout: float = 60) -> None:
         """Start the kernel unless a healthy one of that name is already running."""
-        self.spawn(kernel_name)
-        if self.kc is not None:
-            return
-        try:
-            self.kc = self.km.client()
-            self.kc.start_channels()
-            self._run(self.kc.wait_for_ready(timeout=startup_timeout))
-        except Exception:
-            self.shutdown()
-            raise
-        self.runs = 0
-        self.started += 1
-        log.info("noyau %s démarré (pid %s)", kernel_name, self.pid)
-
-    def spawn(self, kernel_name: str) -> None:
-        """Launch the kernel process, without waiting for it to be ready.
-
-        The kernel then starts (and imports IPython) while this process does other
-        work; :meth:`ensure` connects to it and waits until it answers.
-        """
         from jupyter_core.utils import ensure_event_loop
 
         self.loop = ensure_event_loop()  # this thread's loop, shared with nbclient
@@ -145,9 +124,15 @@ class WarmKernel:
         )
         try:
             self._run(self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"]))
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self._run(self.kc.wait_for_ready(timeout=startup_timeout))
         except Exception:
             self.shutdown()
             raise
+        self.runs = 0
+        self.started += 1
+        log.info("noyau %s démarré (pid %s)", kernel_name, self.pid)
 
     def prepare(self, cwd: str | os.PathLike[str], timeout: float = 60) -> None:
         """Reset the namespace and move the kernel into ``cwd`` (silently)."""
@@ -175,15 +160,13 @@ class WarmKernel:
             if reply["parent_header"].get("msg_id") == msg_id:
                 return reply
 
-    def shutdown(self, close_loop: bool = False, now: bool = False) -> None:
+    def shutdown(self, close_loop: bool = False) -> None:
         """Stop the client channels and the kernel process (idempotent).
 
         Parameters
         ----------
         close_loop : bool
             Also close the event loop (final shutdown; the loop is not running then).
-        now : bool
-            Kill the kernel at once instead of asking it to quit (nothing to save).
         """
         km, kc = self.km, self.kc
         self.km = self.kc = None
@@ -194,7 +177,7 @@ class WarmKernel:
                 log.debug("arrêt des canaux : %s", exc)
         if km is not None:
             try:
-                self._run(km.shutdown_kernel(now=now))
+                self._run(km.shutdown_kernel(now=False))
             except Exception as exc:  # pragma: no cover - best effort
                 log.warning("arrêt du noyau : %s", exc)
                 try:
@@ -341,35 +324,6 @@ def warm_engine() -> Iterator[None]:
         yield
     finally:
         papermill_engines.register(None, previous)
-
-
-@contextlib.contextmanager
-def early_kernel(kernel_name: str = "python3") -> Iterator[None]:
-    """One report in this process: its kernel starts now, while the report is prepared.
-
-    A cold ``snppe report`` spends about a second importing papermill and reading the
-    workbook before it needs a kernel, and a kernel takes about as long to start: the
-    kernel process is launched first, then the report runs in it through the warm
-    engine (:func:`warm_engine`), and the kernel is shut down at the end of the block,
-    whatever happens (a refused workbook only costs a kernel that is stopped at once).
-    Inside a batch job (the warm engine already active) this does nothing.
-    """
-    if _installed and _warm_is_default():
-        yield
-        return
-    kernel = _kernel_for_thread()
-    kernel.spawn(kernel_name)
-    try:
-        with warm_engine():
-            yield
-    finally:
-        kernel.shutdown(now=True)
-
-
-def _warm_is_default() -> bool:
-    from papermill.engines import papermill_engines
-
-    return papermill_engines.get_engine(None) is WarmEngine
 
 
 def shutdown() -> int:

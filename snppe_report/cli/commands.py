@@ -115,22 +115,19 @@ def _check(args) -> int:
 
 
 def _report(args) -> int:
-    from snppe_report.batch.kernels import early_kernel
     from snppe_report.destinations import check_folder
+    from snppe_report.report.render import render_report
 
     check_folder(args.sortie)  # before the render, not after it
-    with early_kernel():  # the kernel starts while papermill is imported, the workbook read
-        from snppe_report.report.render import render_report
-
-        result = render_report(
-            args.classeur,
-            departement=args.departement,
-            annee=args.annee,
-            formats=args.formats,
-            out_dir=args.sortie,
-            consolide=args.consolide,
-            emetteur=args.emetteur,
-        )
+    result = render_report(
+        args.classeur,
+        departement=args.departement,
+        annee=args.annee,
+        formats=args.formats,
+        out_dir=args.sortie,
+        consolide=args.consolide,
+        emetteur=args.emetteur,
+    )
     for kind, path in result.outputs.items():
         _emit(f"{kind} : {path}", optional=True)
     return 0

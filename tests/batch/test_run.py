@@ -559,33 +559,3 @@ def test_warm_kernel_is_reused_and_reset(tmp_path):
     assert [s[1:] for s in seen] == [(True, "propre"), (True, "propre")]
     assert _batch_kernel.shutdown() == 1
     assert not _kernels()
-
-
-@pytest.mark.slow
-def test_early_kernel_starts_before_the_report_and_never_outlives_it(tmp_path):
-    """``snppe report``: the kernel process exists before papermill is even asked for
-    it, the notebook runs in that very kernel, and the block always ends it, also when
-    the report fails; inside a batch job (warm engine active) the block does nothing."""
-    import nbformat
-    import papermill
-
-    from snppe_report.batch import kernels as _batch_kernel
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.getpid())")]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
-    source = tmp_path / "carnet.ipynb"
-    nbformat.write(nb, source)
-    with _batch_kernel.early_kernel():
-        early = _kernels()
-        assert len(early) == 1  # launched at once, before any notebook
-        done = papermill.execute_notebook(str(source), None, cwd=str(tmp_path), progress_bar=False)
-        assert int(done.cells[0].outputs[0]["text"]) == early[0].pid
-    assert not _kernels()
-    with pytest.raises(RuntimeError), _batch_kernel.early_kernel():
-        assert len(_kernels()) == 1
-        raise RuntimeError("rapport en échec")
-    assert not _kernels()
-    with _batch_kernel.warm_engine(), _batch_kernel.early_kernel():
-        assert not _kernels()  # a batch job: its worker's warm kernel is used instead
-    _batch_kernel.shutdown()
