@@ -357,10 +357,12 @@ def kill_all() -> int:
     """
     killed = 0
     for kernel in list(_all_kernels):
-        pid = kernel.pid
-        if pid:
+        process = getattr(getattr(kernel.km, "provisioner", None), "process", None)
+        # through the Popen, which signals only a kernel not reaped yet: the pid of one
+        # already gone may belong to another process by now (pid_max can be 32768)
+        if process is not None and process.poll() is None:
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+                process.send_signal(signal.SIGKILL)
                 killed += 1
         if kernel._sockets:
             shutil.rmtree(kernel._sockets, ignore_errors=True)

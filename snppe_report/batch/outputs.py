@@ -19,7 +19,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -81,9 +80,13 @@ def _tree_digest(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
 def inputs_digest(notebook: Path, templates: Path) -> str:
     """Fingerprint of what every report depends on besides its workbooks.
+
+    Computed again by every batch (about 20 ms), never cached for the life of the
+    process: a long-lived process (a test session, a notebook, a service) must give
+    the keys the same inputs as a fresh ``snppe batch`` would, whatever changed on
+    disk since its first batch.
 
     Parameters
     ----------

@@ -253,7 +253,10 @@ class LocalRunner(Runner):
             pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             with contextlib.suppress(Exception):
-                process.terminate()
+                # a forkserver worker is reaped by the server, not by us: is_alive() reads
+                # its exit first, so a pid already freed (and maybe reused) is not signalled
+                if process.is_alive():
+                    process.terminate()
         deadline = time.monotonic() + grace
         for process in processes:
             with contextlib.suppress(Exception):
