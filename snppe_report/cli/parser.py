@@ -131,6 +131,16 @@ def _add_inputs(p: argparse.ArgumentParser, several: bool = True) -> None:
     )
 
 
+def _add_table_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-o",
+        "--sortie",
+        type=Path,
+        metavar="FICHIER",
+        help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (French help)."""
     parser = argparse.ArgumentParser(
@@ -158,13 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Écrit une ligne par cellule de valeur non vide.",
     )
     _add_inputs(p)
-    p.add_argument(
-        "-o",
-        "--sortie",
-        type=Path,
-        metavar="FICHIER",
-        help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
-    )
+    _add_table_output(p)
 
     p = sub.add_parser(
         "check",
@@ -197,13 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--annee", type=_year, help="année de campagne (défaut : celle de chaque classeur)"
     )
-    p.add_argument(
-        "-o",
-        "--sortie",
-        type=Path,
-        metavar="FICHIER",
-        help="fichier .csv, .xlsx ou .parquet (défaut : CSV sur la sortie standard)",
-    )
+    _add_table_output(p)
 
     p = sub.add_parser(
         "report",
