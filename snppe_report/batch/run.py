@@ -245,7 +245,7 @@ def run_batch(
         }
         inputs = [_input(i, path, folder, space) for i, path in enumerate(files)]
         journal = Journal(out, header, previous, duplicates(inputs))
-        batch = BatchSteps(journal, annee, annoter)
+        batch = BatchSteps(journal, annee, space.dir, annoter)
         with make_runner(executor, jobs, scheduler, workdir=space.dir) as runner:
             try:
                 batch.run(runner, job_set or DEFAULT_JOBS, inputs, previous, force, show, options)

@@ -26,6 +26,7 @@ from snppe_report.batch.runners import Runner
 from snppe_report.batch.signals import SIGNAL_WORDS
 from snppe_report.destinations import is_disk_full
 from snppe_report.exceptions import Interruption, OutputError
+from snppe_report.output import write_table
 
 __all__ = ["BatchSteps", "DiskFull"]
 
@@ -41,8 +42,11 @@ class DiskFull(Exception):
 class BatchSteps:
     """The steps of one batch, and what it has done so far (for the journal)."""
 
-    def __init__(self, journal: Journal, annee: int | None, annoter: bool = False) -> None:
+    def __init__(
+        self, journal: Journal, annee: int | None, workdir: Path, annoter: bool = False
+    ) -> None:
         self.journal = journal
+        self.workdir = workdir  # the batch's private folder (snapshots, peers' ratios)
         self.annee = annee
         self.annoter = annoter
         self.groups: list[Group] = []
@@ -65,7 +69,11 @@ class BatchSteps:
         frame = outputs.consolidated_frame([g.rows for g in self.groups])
         consolide = outputs.write_machine_data(frame, out)
         values = ratio_values(frame)
-        peers = (out / outputs.CONSOLIDATED[2], outputs.values_digest(values))
+        # computed once here, not again by each report: the reports read these ratios
+        # (named as the file they come from, which the Positionnement section cites)
+        ratios = self.workdir / outputs.CONSOLIDATED[2]
+        write_table(values, ratios)
+        peers = (ratios, outputs.values_digest(values))
         plan = plan_reports(self.groups, previous, force=force, peers=peers, **options)
         for group in plan.to_render:
             group.result = {}  # not done yet: the journal keeps its previous entries

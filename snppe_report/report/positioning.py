@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from snppe_report.analysis.peers import Placement, Spread, positioning, ratio_values
+from snppe_report.analysis.peers import (
+    VALUE_COLUMNS,
+    Placement,
+    Spread,
+    positioning,
+    ratio_values,
+)
 from snppe_report.exceptions import InputError
 from snppe_report.formatting import format_percent
 
@@ -75,6 +81,10 @@ class Positionnement:
 def load_consolidated_rows(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read ``consolide.parquet`` or ``consolide.csv`` of a batch.
 
+    A batch hands its reports the ratios it computed once for every collectivité
+    (:data:`~snppe_report.analysis.peers.VALUE_COLUMNS`, a parquet of its private
+    folder) instead: such a file is read as it is.
+
     Raises
     ------
     InputError
@@ -90,10 +100,17 @@ def load_consolidated_rows(path: str | os.PathLike[str]) -> pd.DataFrame:
             rows = pd.read_parquet(found)
     except Exception as exc:  # pyarrow and pandas raise many kinds
         raise InputError(f"données consolidées illisibles : {exc}", file=found) from exc
+    if _is_values(rows):
+        return rows
     lacking = [c for c in _NEEDED if c not in rows.columns]
     if lacking:
         raise InputError(f"données consolidées sans les colonnes {', '.join(lacking)}", file=found)
     return rows
+
+
+def _is_values(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` holds ratios (:func:`ratio_values`) rather than tidy cells."""
+    return set(VALUE_COLUMNS) <= set(frame.columns) and "nature" not in frame.columns
 
 
 def positionnement(
@@ -106,8 +123,9 @@ def positionnement(
     rows : DataFrame
         The report's tidy rows (its own figures).
     others : DataFrame
-        Consolidated rows of the batch (its rows for ``code``, if any, are replaced
-        by ``rows``).
+        Consolidated rows of the batch, or the ratios the batch computed from them
+        (:func:`~snppe_report.analysis.peers.ratio_values`); those of ``code``, if any,
+        are replaced by ``rows``.
     code : str
         The collectivité.
     annee : int
@@ -115,10 +133,10 @@ def positionnement(
     source : str
         Name of the consolidated file, quoted in the section.
     """
-    others = others[others["departement"].astype(str) != str(code)]
+    peers = others if _is_values(others) else ratio_values(others, annee)
+    peers = peers[(peers["departement"].astype(str) != str(code)) & (peers["annee"] <= annee)]
     values = pd.concat(
-        [ratio_values(others, annee), ratio_values(rows.assign(departement=str(code)), annee)],
-        ignore_index=True,
+        [peers, ratio_values(rows.assign(departement=str(code)), annee)], ignore_index=True
     )
     place = positioning(values, str(code), annee)
     lignes = tuple(_line(p, place.region) for p in place.placements if p.valeur is not None)

@@ -59,6 +59,20 @@ def test_view_places_the_collectivite_with_its_own_figures(extraction, consolide
     assert not set(view.sans_valeur) & {line.indicateur for line in view.lignes}
 
 
+def test_the_ratios_a_batch_computed_once_place_as_its_rows_do(extraction, consolide, tmp_path):
+    """A batch hands each report every collectivité's ratios, computed once: the same
+    section as from the consolidated rows themselves."""
+    from snppe_report.analysis.peers import ratio_values
+
+    rows = load_consolidated_rows(consolide)
+    ratios = tmp_path / "consolide.parquet"
+    ratio_values(rows).to_parquet(ratios)
+    given = load_consolidated_rows(ratios)
+    assert "nature" not in given.columns
+    expected = positionnement(extraction.rows, rows, "68", 2023, consolide.name)
+    assert positionnement(extraction.rows, given, "68", 2023, ratios.name) == expected
+
+
 def test_report_gains_the_section_only_with_consolidated_data(extraction, consolide):
     plain = model.build_report(extraction)
     assert plain.positionnement is None and model.positionnement_html(plain) == ""
