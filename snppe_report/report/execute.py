@@ -7,7 +7,12 @@ only papermill importer (papermill is imported inside the functions that need it
 A failed execution is kept for audit (:func:`snppe_report.report.publish.keep_failure`) and
 raised as :class:`~snppe_report.exceptions.RenderError`, or as the workbook's own
 :class:`~snppe_report.exceptions.SnppeError` subclass when the notebook stopped on one.
-The kernel is always shut down (nbclient owns it and stops it in a ``finally``).
+The kernel is always shut down: nbclient stops it in a ``finally`` once it is up, and
+:func:`execute_notebook` kills it itself when a signal (Ctrl-C, SIGTERM) interrupts the
+run while the kernel is still starting, a moment nbclient's synchronous path leaves
+uncovered, so that it never outlives the private folder it runs in. The kernel's
+standard error goes to a file of that folder, never to the user's terminal; its last
+line explains a kernel that died.
 """
 
 from __future__ import annotations
@@ -34,6 +39,10 @@ log = logging.getLogger("snppe_report.report.render")
 
 #: Name of the executed notebook inside a job's working folder.
 EXECUTED = "execution.ipynb"
+#: The kernel's standard error, inside the job's working folder.
+KERNEL_STDERR = "noyau.stderr"
+
+_manager_class: Any = None
 
 
 def execute_notebook(
@@ -75,6 +84,7 @@ def execute_notebook(
     papermill = _papermill()
     output = Path(workdir) / EXECUTED
     started = time.perf_counter()
+    managers: list[Any] = []
     try:
         nb = papermill.execute_notebook(
             str(notebook),
@@ -88,15 +98,23 @@ def execute_notebook(
             # nbclient options: no graceful-shutdown wait, no kernel log noise on stderr
             shutdown_kernel="immediate",
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            kernel_manager_class=_owned_manager_class(managers, Path(workdir) / KERNEL_STDERR),
         )
     except papermill.PapermillExecutionError as exc:
         keep_failure(output, failed_path)
         raise _cell_error(exc, notebook) from exc
     except Exception as exc:  # kernel death, timeout, unreadable notebook...
+        _kill_kernels(managers)
         keep_failure(output, failed_path)
+        last = _last_line(Path(workdir) / KERNEL_STDERR)
         raise RenderError(
-            f"l'exécution du notebook a échoué : {type(exc).__name__}: {exc}", file=notebook
+            f"l'exécution du notebook a échoué : {type(exc).__name__}: {exc}"
+            + (f" (noyau : {last})" if last else ""),
+            file=notebook,
         ) from exc
+    except BaseException:  # Ctrl-C, SIGTERM: no kernel outlives its folder
+        _kill_kernels(managers)
+        raise
     wall = time.perf_counter() - started
     cells = sum(
         float(cell.metadata.get("papermill", {}).get("duration") or 0.0) for cell in nb.cells
@@ -128,6 +146,76 @@ def _drop_streams(nb: NotebookNode) -> None:
             else:
                 kept.append(out)
         cell["outputs"] = kept
+
+
+def _owned_manager_class(managers: list[Any], stderr: Path) -> type:
+    """A kernel manager class that records each manager in ``managers`` when it launches.
+
+    The kernel's standard error goes to the file ``stderr``. The class is made once
+    (jupyter_client is imported on first use); the list and the path are the call's
+    own, class attributes of a per-call subclass.
+    """
+    global _manager_class
+    if _manager_class is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class OwnedKernelManager(AsyncKernelManager):
+            """Records itself before its kernel starts; the kernel's stderr to a file."""
+
+            registry: list[Any] = []
+            stderr_path: Path | None = None
+
+            def client(self, **kwargs: Any) -> Any:
+                kc = super().client(**kwargs)
+                self.clients = [*getattr(self, "clients", []), kc]
+                return kc
+
+            async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+                self.registry.append(self)
+                if self.stderr_path is None or "stderr" in kw:
+                    await super()._async_launch_kernel(kernel_cmd, **kw)
+                    return
+                with open(self.stderr_path, "wb") as stream:  # the child keeps its own copy
+                    await super()._async_launch_kernel(kernel_cmd, stderr=stream, **kw)
+
+        _manager_class = OwnedKernelManager
+    attributes = {"registry": managers, "stderr_path": stderr}
+    return type("OwnedKernelManager", (_manager_class,), attributes)
+
+
+def _kill_kernels(managers: list[Any]) -> None:
+    """Kill and reap every kernel of ``managers`` still running, close its sockets and
+    remove its connection file (what nbclient's own cleanup does once the kernel is up)."""
+    for km in managers:
+        for kc in getattr(km, "clients", []):
+            try:
+                kc.stop_channels()
+            except Exception as exc:  # pragma: no cover - best effort
+                log.debug("canaux du noyau non fermés : %s", exc)
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            try:
+                process.kill()
+                process.wait(10)
+            except Exception as exc:  # pragma: no cover - best effort, exiting anyway
+                log.debug("noyau non arrêté : %s", exc)
+        try:
+            km.cleanup_connection_file()
+            km._close_control_socket()  # noqa: SLF001 - jupyter_client has no public one
+            if km._created_context and not km.context.closed:  # noqa: SLF001
+                km.context.destroy(linger=0)
+        except Exception as exc:  # pragma: no cover - best effort
+            log.debug("ressources du noyau non libérées : %s", exc)
+
+
+def _last_line(path: Path) -> str:
+    """The last non-empty line of a kernel's standard error ('' if none)."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    lines = [line.strip() for line in lines if line.strip()]
+    return lines[-1][:300] if lines else ""
 
 
 def _papermill():

@@ -177,7 +177,8 @@ def test_real_batch_interrupted_leaves_no_kernel(demo, tmp_path, number):
 
 
 @pytest.mark.slow
-def test_report_stopped_by_sigterm(demo, tmp_path):
+@pytest.mark.parametrize("delay", [0.0, 1.0], ids=["kernel-starting", "notebook-running"])
+def test_report_stopped_by_sigterm(demo, tmp_path, delay):
     workbook = sorted(demo.glob("*.xlsx"))[0]
     with subprocess.Popen(
         [sys.executable, "-m", "snppe_report.cli", "report", str(workbook), "-o", str(tmp_path)],
@@ -189,7 +190,7 @@ def test_report_stopped_by_sigterm(demo, tmp_path):
         while not _kernels(psutil.Process(process.pid).children(recursive=True)):
             assert time.monotonic() < deadline and process.poll() is None
             time.sleep(0.1)
-        time.sleep(1)  # the notebook is running
+        time.sleep(delay)  # 0: the kernel is still starting; 1: the notebook runs (mostly)
         processes = psutil.Process(process.pid).children(recursive=True)
         process.terminate()
         err = process.stderr.read()

@@ -1,0 +1,99 @@
+"""execute: papermill runs a notebook in a real kernel, which never outlives its folder.
+
+A one-cell notebook keeps these tests fast; the kernels are real (ipykernel), or a
+kernelspec of this test that dies at start with a message on its standard error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from snppe_report.exceptions import RenderError
+from snppe_report.report import execute
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def notebook(tmp_path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("valeur = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("resultat = valeur * 2\nresultat")]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "P"}
+    path = tmp_path / "petit.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _kernels() -> list[psutil.Process]:
+    me = psutil.Process()
+    return [
+        p
+        for p in me.children(recursive=True)
+        if p.is_running()
+        and p.status() != psutil.STATUS_ZOMBIE
+        and "ipykernel" in " ".join(p.cmdline())
+    ]
+
+
+def test_kernel_runs_in_the_folder_and_its_stderr_is_kept_there(notebook, tmp_path):
+    work = tmp_path / "travail"
+    work.mkdir()
+    nb, durations = execute.execute_notebook(notebook, {"valeur": 21}, workdir=work)
+    assert nb.cells[-1].outputs[0]["data"]["text/plain"] == "42"
+    assert set(durations) == {"kernel", "execution"}
+    assert (work / execute.KERNEL_STDERR).is_file()  # the kernel's stderr, not the terminal
+    assert _kernels() == []
+
+
+def test_interrupted_while_the_kernel_starts_kills_it_first(notebook, tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM during the kernel's start-up: nbclient's cleanup does not run
+    then, so execute_notebook kills and reaps the kernel itself, and removes its
+    connection file, before the caller removes the folder."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    seen: dict[str, object] = {}
+
+    async def interrupted(self, timeout=None):
+        seen["kernel"] = _kernels()
+        seen["connection"] = Path(self.connection_file)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", interrupted)
+    work = tmp_path / "travail"
+    work.mkdir()
+    with pytest.raises(KeyboardInterrupt):
+        execute.execute_notebook(notebook, {}, workdir=work)
+    assert len(seen["kernel"]) == 1  # it was running when the signal came
+    assert _kernels() == []  # and it is gone, reaped, before the caller goes on
+    assert not seen["connection"].exists()
+
+
+def test_a_kernel_dying_at_start_is_named_with_its_last_words(
+    notebook, tmp_path, monkeypatch, capfd
+):
+    specs = tmp_path / "jupyter" / "kernels" / "mourant"
+    specs.mkdir(parents=True)
+    message = "ModuleNotFoundError: No module named 'absent'"
+    (specs / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-c", f"import sys; sys.exit({message!r})"],
+                "display_name": "mourant",
+                "language": "python",
+            }
+        )
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    work = tmp_path / "travail"
+    work.mkdir()
+    with pytest.raises(RenderError, match=r"\(noyau : ModuleNotFoundError: No module named"):
+        execute.execute_notebook(notebook, {}, workdir=work, kernel_name="mourant")
+    assert message not in capfd.readouterr().err  # on the file, not on the terminal
