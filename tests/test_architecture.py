@@ -37,6 +37,7 @@ FOUNDATION = {
     "output",
     "destinations",
     "_paths",
+    "frames",
     "__init__",
 }
 #: Imports of these packages load megabytes: never at import time of the pure stages.

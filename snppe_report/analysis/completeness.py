@@ -47,7 +47,11 @@ def _suggestion(ind, records: list[Row]) -> str:
     indicator's label and variants; below ``similarite_suggestion`` nothing is said.
     """
     threshold = rules()["controles"]["similarite_suggestion"]
-    targets = [normalize(label) for label in (ind.label, *ind.variants)]
+    matchers = []  # one per target: difflib caches its index of the second sequence
+    for label in (ind.label, *ind.variants):
+        matcher = SequenceMatcher(None)
+        matcher.set_seq2(normalize(label))
+        matchers.append(matcher)
     best, best_row = threshold, None
     seen = set()
     for row in records:
@@ -56,9 +60,15 @@ def _suggestion(ind, records: list[Row]) -> str:
             continue
         seen.add(label)
         key = normalize(label)
-        score = max(SequenceMatcher(None, key, target).ratio() for target in targets)
-        if score >= best:
-            best, best_row = score, row
+        for matcher in matchers:
+            matcher.set_seq1(key)
+            # the cheap upper bounds first: ratio() <= quick_ratio() <= real_quick_ratio()
+            if (
+                matcher.real_quick_ratio() >= best
+                and matcher.quick_ratio() >= best
+                and matcher.ratio() >= best
+            ):
+                best, best_row = matcher.ratio(), row
     if best_row is None:
         return ""
     return (

@@ -17,6 +17,7 @@ from snppe_report.analysis.ratios import recompute_ratios
 from snppe_report.analysis.series import _lookup
 from snppe_report.analysis.status import ATTEINT, CONTEXTE, NON_EVALUABLE, qualitative_level, rules
 from snppe_report.formatting import NATURES, format_number, format_percent
+from snppe_report.frames import records as frame_records
 from snppe_report.read.catalogue import Catalogue
 from snppe_report.read.findings import Finding
 from snppe_report.text import normalize
@@ -128,7 +129,7 @@ def reference_years(records: list[Row]) -> list[Finding]:
 def ratio_findings(rows: pd.DataFrame, cat: Catalogue) -> list[Finding]:
     tolerance = rules()["controles"]["tolerance_ratio_points"]
     out = []
-    for rec in recompute_ratios(rows, cat).to_dict("records"):
+    for rec in frame_records(recompute_ratios(rows, cat)):
         cells = rec["sources"].split(", ")
         declared = rec["ratio_declare"] is not None and not pd.isna(rec["ratio_declare"])
         ratio_cell, num_cell = (cells[0], cells[1:2]) if declared else ("", cells[:1])
@@ -178,7 +179,7 @@ def attainment_findings(details: pd.DataFrame) -> list[Finding]:
     are indicators ``non évaluable`` or ``contexte``.
     """
     out = []
-    for rec in details.to_dict("records"):
+    for rec in frame_records(details):
         declared = declared_met(rec["atteinte_brut"])
         if declared is None or rec["statut"] in (NON_EVALUABLE, CONTEXTE):
             continue

@@ -31,6 +31,7 @@ from typing import Any
 import pandas as pd
 
 from snppe_report.formatting import NATURES
+from snppe_report.frames import records as frame_records
 from snppe_report.read.findings import Finding
 from snppe_report.text import normalize
 
@@ -61,7 +62,7 @@ def merge_extractions(extractions: Iterable[Any]) -> tuple[pd.DataFrame, list[Fi
         return pd.DataFrame(), []
     records: list[Row] = []
     for rank, (_, _, rows, name) in enumerate(items):
-        for position, row in enumerate(rows.to_dict("records")):
+        for position, row in enumerate(frame_records(rows)):
             row.setdefault("ordre", position)
             records.append({**row, "fichier": name, "_rang": rank})
     _align(records, last=len(items) - 1)

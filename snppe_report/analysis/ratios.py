@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from snppe_report.analysis.status import rules
+from snppe_report.frames import records as frame_records
 from snppe_report.read.catalogue import Catalogue, Indicator, load_catalogue
 
 __all__ = ["RATIO_COLUMNS", "indicator_groups", "recompute_ratios"]
@@ -26,11 +27,11 @@ RATIO_COLUMNS = (
 
 def indicator_groups(rows: pd.DataFrame) -> list[list[dict[str, Any]]]:
     """The tidy rows as dicts, one list per (indicateur_id, objectif), in ``ordre`` order."""
-    records = rows.to_dict("records")
+    dicts = frame_records(rows)
     if "ordre" in rows:
-        records.sort(key=lambda r: r["ordre"])
+        dicts.sort(key=lambda r: r["ordre"])
     groups: dict[tuple[Any, str], list[dict[str, Any]]] = {}
-    for record in records:
+    for record in dicts:
         objectif = record["objectif"] if isinstance(record["objectif"], str) else ""
         groups.setdefault((record["indicateur_id"], objectif), []).append(record)
     return list(groups.values())

@@ -36,6 +36,7 @@ from snppe_report.analysis.status import (
 )  # fmt: skip
 from snppe_report.analysis.trends import national_position, trend
 from snppe_report.analysis.units import QUANTITIES, implied_units, units_compatible
+from snppe_report.frames import records as frame_records
 from snppe_report.read.catalogue import Catalogue, Indicator, load_catalogue
 from snppe_report.text import normalize
 
@@ -118,7 +119,7 @@ def _context_ids(cat: Catalogue, present: set[Any]) -> dict[str, str]:
 def _computed(rows: pd.DataFrame, cat: Catalogue) -> dict[tuple[str, int], Observation]:
     """Ratios computable from their terms: (id, year) -> a "calculé" observation."""
     out = {}
-    for rec in recompute_ratios(rows, cat).to_dict("records"):
+    for rec in frame_records(recompute_ratios(rows, cat)):
         value = rec["ratio_calcule"]
         if value is not None and not pd.isna(value):
             sources = ", ".join(s for s in rec["sources"].split(", ")[-2:])

@@ -29,6 +29,7 @@ from snppe_report.annotate import inventory
 from snppe_report.annotate.locate import locate_all
 from snppe_report.annotate.notes import completeness_rules, entries
 from snppe_report.exceptions import InputError, ParameterError
+from snppe_report.frames import records as frame_records
 
 __all__ = [
     "Annotated",
@@ -121,7 +122,7 @@ def write_annotated(
     data = _checked_bytes(source, workbook.sha256)
     copy = copy_workbook(data, workbook)
     names = [s.name for s in workbook.sheets]
-    rows = extraction.rows.to_dict("records")
+    rows = frame_records(extraction.rows)
     found = entries(findings, locate_all(findings, rows, names, _catalogue()))
     title = constats_title(list(copy.sheets.values()))
     commented = annotate_cells(copy.book, copy.sheets, found, title)

@@ -217,6 +217,8 @@ def _render(task: Mapping[str, Any]) -> dict:
         "annee": task.get("annee"),
         "formats": tuple(task["formats"]),
         "kernel_name": task.get("kernel_name", "python3"),
+        # a warm kernel is already up; a fresh one is launched ahead, as by snppe report
+        "early_kernel": not task.get("noyau_chaud", True),
     }
     if task.get("departement"):
         kwargs["departement"] = task["departement"]

@@ -25,6 +25,7 @@ from snppe_report.formatting import (
     format_points,
     format_value,
 )
+from snppe_report.frames import records as frame_records
 
 #: Codes that stand for no value, with their legend.
 CODES = {
@@ -243,7 +244,7 @@ def figures(rows: pd.DataFrame) -> tuple[dict, ...]:
     """
     ordered = rows.sort_values("ordre", kind="stable") if "ordre" in rows else rows
     groups: dict[tuple, dict] = {}
-    for rec in ordered.to_dict("records"):
+    for rec in frame_records(ordered):
         cell = make_cell(rec["valeur"], rec["unite"], rec["statut"], rec["brut"], rec["note"],
                          rec["source"])  # fmt: skip
         key = (rec["indicateur_id"], objective_key(rec["objectif"]))
@@ -304,7 +305,7 @@ def findings_view(findings: tuple) -> tuple[dict, ...]:
 def ratios_view(ratios: pd.DataFrame) -> tuple[dict, ...]:
     """Recomputed ratios as French texts, each figure with its cell."""
     out = []
-    for rec in ratios.to_dict("records"):
+    for rec in frame_records(ratios):
         coherent = rec["coherent"]
         ratio, num, den = (_split_sources(rec["sources"]) + ["", "", ""])[:3]
         ecart = number(rec["ecart_points"])
@@ -341,7 +342,7 @@ def definitions(
         rows = tuple(
             (clean_text(r.get("indicateur")), clean_text(r.get("definition")),
              clean_text(r.get("source")))
-            for r in frame.to_dict("records")
+            for r in frame_records(frame)
         )  # fmt: skip
         return rows, "feuille des définitions du classeur"
     rows = tuple(
@@ -366,7 +367,7 @@ def parent_of(collectivite: Any) -> Any:
 def key_values(report: Any) -> dict:
     """JSON-ready key values of a report (for the national roll-up)."""
     indicateurs = []
-    for rec in report.indicateurs.to_dict("records"):
+    for rec in frame_records(report.indicateurs):
         if not rec["harmonise"]:
             continue
         indicateurs.append({
@@ -382,7 +383,7 @@ def key_values(report: Any) -> dict:
             "rythme_requis": number(rec["rythme_requis"]),
             "position_nationale": rec["position_nationale"] or "",
         })  # fmt: skip
-    counts = {r["Statut"]: int(r["Indicateurs"]) for r in report.comptes.to_dict("records")}
+    counts = {r["Statut"]: int(r["Indicateurs"]) for r in frame_records(report.comptes)}
     return {
         "collectivite": str(report.collectivite.code), "nom": report.collectivite.nom,
         "annee": report.annee, "fichier": report.fichier, "sha256": report.sha256,

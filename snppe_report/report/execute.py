@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -32,7 +34,7 @@ from snppe_report.report.publish import keep_failure
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["EXECUTED", "execute_notebook"]
+__all__ = ["EXECUTED", "KERNEL_STDERR", "LaunchedKernel", "execute_notebook"]
 
 # The logger of the render step, as before the split (and as in publish).
 log = logging.getLogger("snppe_report.report.render")
@@ -42,7 +44,78 @@ EXECUTED = "execution.ipynb"
 #: The kernel's standard error, inside the job's working folder.
 KERNEL_STDERR = "noyau.stderr"
 
+#: Options of every kernel this module starts: no kernel log noise on its stderr, and
+#: no history written to the user's IPython profile (nbclient's own choice too).
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:")
+#: Modules a kernel launched ahead (:class:`LaunchedKernel`) imports while it starts, so
+#: that the notebook's first cells find them loaded; nothing is bound in its namespace.
+PRELOADED = (
+    "pandas",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_svg",
+    "snppe_report.report.model",
+    "snppe_report.report.sections",
+    "snppe_report.report.charts",
+)
+
 _manager_class: Any = None
+
+
+class LaunchedKernel:
+    """A kernel launched ahead of its notebook, in a private folder of its own.
+
+    A cold report spends about a second importing papermill and reading the workbook
+    before it needs a kernel, and a kernel takes about as long to start and to import
+    pandas, matplotlib and the package: launched first, it starts meanwhile on the
+    other core. :func:`execute_notebook` then runs the notebook in it (``kernel=``);
+    :meth:`close` kills it (if still running) and removes its folder, whatever
+    happened: a refused workbook only costs a kernel stopped at once.
+
+    Parameters
+    ----------
+    kernel_name : str
+        Jupyter kernel name.
+
+    Attributes
+    ----------
+    workdir : Path
+        The private folder: the kernel's working directory, where the executed
+        notebook and the kernel's standard error (:data:`KERNEL_STDERR`) go.
+    """
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+        self.kernel_name = kernel_name
+        self.workdir = Path(tempfile.mkdtemp(prefix="snppe-rapport-"))
+        self.managers: list[Any] = []
+        self.km: Any = None
+        try:
+            from jupyter_core.utils import run_sync
+
+            cls = _owned_manager_class(self.managers, self.workdir / KERNEL_STDERR)
+            km = cls(kernel_name=kernel_name)
+            preload = "; ".join(f"__import__({name!r})" for name in PRELOADED) + ";"
+            run_sync(km.start_kernel)(
+                cwd=str(self.workdir),
+                extra_arguments=[*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={preload}"],
+            )
+            self.km = km
+        except Exception as exc:  # no such kernel...: the notebook's run says it, in French
+            log.debug("noyau non lancé d'avance : %s", exc)
+            _kill_kernels(self.managers)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Kill the kernel if it still runs, then remove the private folder (idempotent)."""
+        _kill_kernels(self.managers)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> LaunchedKernel:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def execute_notebook(
@@ -52,6 +125,7 @@ def execute_notebook(
     workdir: str | os.PathLike[str],
     kernel_name: str = "python3",
     failed_path: str | os.PathLike[str] | None = None,
+    kernel: LaunchedKernel | None = None,
 ) -> tuple[NotebookNode, dict[str, float]]:
     """Run the notebook with papermill in ``workdir`` (its working directory).
 
@@ -68,6 +142,9 @@ def execute_notebook(
         Jupyter kernel name.
     failed_path : path-like, optional
         Where to keep the executed notebook when a cell fails (for audit).
+    kernel : LaunchedKernel, optional
+        A kernel launched ahead in ``workdir`` (its own folder): the notebook runs in
+        it, and it is killed at the end. Otherwise papermill starts one.
 
     Returns
     -------
@@ -83,8 +160,15 @@ def execute_notebook(
     """
     papermill = _papermill()
     output = Path(workdir) / EXECUTED
+    stderr = Path(workdir) / KERNEL_STDERR
     started = time.perf_counter()
-    managers: list[Any] = []
+    if kernel is not None and kernel.km is not None:
+        if Path(workdir).resolve() != kernel.workdir.resolve():
+            raise ValueError("un noyau lancé d'avance s'exécute dans son propre dossier")
+        managers, own = kernel.managers, {"km": kernel.km}
+    else:
+        managers = []
+        own = {"kernel_manager_class": _owned_manager_class(managers, stderr)}
     try:
         nb = papermill.execute_notebook(
             str(notebook),
@@ -97,8 +181,8 @@ def execute_notebook(
             request_save_on_cell_execute=False,
             # nbclient options: no graceful-shutdown wait, no kernel log noise on stderr
             shutdown_kernel="immediate",
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            kernel_manager_class=_owned_manager_class(managers, Path(workdir) / KERNEL_STDERR),
+            extra_arguments=list(KERNEL_ARGUMENTS),
+            **own,
         )
     except papermill.PapermillExecutionError as exc:
         keep_failure(output, failed_path)
@@ -106,15 +190,14 @@ def execute_notebook(
     except Exception as exc:  # kernel death, timeout, unreadable notebook...
         _kill_kernels(managers)
         keep_failure(output, failed_path)
-        last = _last_line(Path(workdir) / KERNEL_STDERR)
+        last = _last_line(stderr)
         raise RenderError(
             f"l'exécution du notebook a échoué : {type(exc).__name__}: {exc}"
             + (f" (noyau : {last})" if last else ""),
             file=notebook,
         ) from exc
-    except BaseException:  # Ctrl-C, SIGTERM: no kernel outlives its folder
+    finally:  # Ctrl-C, SIGTERM, a kernel launched ahead: no kernel outlives its folder
         _kill_kernels(managers)
-        raise
     wall = time.perf_counter() - started
     cells = sum(
         float(cell.metadata.get("papermill", {}).get("duration") or 0.0) for cell in nb.cells

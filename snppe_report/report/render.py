@@ -7,31 +7,35 @@ nbconvert / PDF engine importer. :func:`execute_notebook`, :func:`notebook_to_ht
 
 :func:`render_report` reads as the list of its steps:
 
-1. validate the notebook parameters (an unknown or mistyped one stops here, before
-   any kernel starts: papermill itself only warns, papermill #818);
-2. read the workbooks once, in this process (unless the caller, a batch, already
+1. check the notebook parameters (a mistyped one stops here, before any kernel
+   starts; an unknown one right after: papermill itself only warns, papermill #818);
+2. launch the kernel in a private working folder (one per job: parallel renders
+   never share a file), so that it starts, and imports pandas, matplotlib and the
+   package, on the other core while this process goes on
+   (:class:`~snppe_report.report.execute.LaunchedKernel`; a batch worker's warm
+   kernel is already up);
+3. read the workbooks once, in this process (unless the caller, a batch, already
    did): the collectivité and the year give the output folder ``<out_dir>/<slug>/``
    and the names ``rapport-<annee>.*``; an unreadable workbook stops here, with its
-   file, sheet and cell, and no kernel; the extraction is handed to the kernel (a
-   pickle in the private working folder, notebook parameter ``extraction_lue``), so
-   the notebook does not read the workbook again;
-3. execute the notebook with papermill in a private working folder (one per job:
-   parallel renders never share a file) (:mod:`snppe_report.report.execute`);
-4. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
+   file, sheet and cell, before any cell runs (the kernel is killed); the extraction
+   is handed to the kernel (a pickle in the private working folder, notebook
+   parameter ``extraction_lue``), so the notebook does not read the workbook again;
+4. execute the notebook with papermill in that kernel (:mod:`snppe_report.report.execute`);
+5. convert it with nbconvert's :class:`~nbconvert.HTMLExporter` and the ``snppe``
    template, code and prompts hidden by the exporter's settings
    (:mod:`snppe_report.report.convert`);
-5. convert it to an accessible A4 PDF (PDF/UA-1, PDF/A-2a) with the project's
+6. convert it to an accessible A4 PDF (PDF/UA-1, PDF/A-2a) with the project's
    nbconvert exporter and Typst: the sections' ``text/vnd.typst`` outputs, template
-   ``snppe_typst`` (:mod:`snppe_report.report.exporter`), in a thread while step 4
+   ``snppe_typst`` (:mod:`snppe_report.report.exporter`), in a thread while step 5
    runs (the Typst compiler releases the GIL);
-6. publish the outputs atomically (:mod:`snppe_report.report.publish`: temporary file in the
+7. publish the outputs atomically (:mod:`snppe_report.report.publish`: temporary file in the
    destination folder, then :func:`os.replace`), so a failed run never overwrites a
    previous good report.
 
 A failed execution is kept as ``rapport-<annee>.echec.ipynb`` for audit and raised as
 :class:`~snppe_report.exceptions.RenderError`, or as the workbook's own
 :class:`~snppe_report.exceptions.SnppeError` subclass when the notebook stopped on one.
-The kernel is always shut down (nbclient owns it and stops it in a ``finally``).
+The kernel is always shut down, and never outlives its folder (:mod:`.execute`).
 
 Heavy imports (papermill, nbconvert, Typst) happen inside the functions that need
 them, so importing this module (and its step modules) stays cheap.
@@ -62,7 +66,7 @@ from snppe_report.report.convert import (
     notebook_to_pdf,
 )
 from snppe_report.report.execute import EXECUTED as EXECUTED  # re-exported: public constant
-from snppe_report.report.execute import _papermill, execute_notebook
+from snppe_report.report.execute import LaunchedKernel, _papermill, execute_notebook
 from snppe_report.report.publish import discard, publish
 
 if TYPE_CHECKING:
@@ -138,11 +142,12 @@ def render_report(
     consolide: str | os.PathLike[str] | None = None,
     emetteur: str | None = None,
     extractions: Sequence[Any] | None = None,
+    early_kernel: bool = True,
 ) -> ReportResult:
     """Render the annual report of one workbook to HTML and PDF.
 
-    A workbook error is raised by the parent's extraction (step 2), with its cell,
-    before any kernel starts. nbconvert and Typst are imported in a background
+    A workbook error is raised by the parent's extraction (step 3), with its cell,
+    before any cell runs. nbconvert and Typst are imported in a background
     thread while the kernel executes the notebook: the parent would otherwise wait idle.
 
     Parameters
@@ -170,6 +175,10 @@ def render_report(
     extractions : sequence of table.Extraction, optional
         The workbook and the ``autres_classeurs``, already read (in that order) by
         the caller: they are not read again.
+    early_kernel : bool
+        Launch the kernel first, so that it starts while the workbook is read
+        (:class:`~snppe_report.report.execute.LaunchedKernel`). ``False`` where a
+        kernel is already up (a batch worker's warm kernel).
 
     Returns
     -------
@@ -194,21 +203,24 @@ def render_report(
     if others:
         parameters["autres_classeurs"] = others
     if consolide is not None:
-        from snppe_report.report.positioning import load_consolidated_rows
-
         consolide = Path(consolide).expanduser().resolve()
-        load_consolidated_rows(consolide)  # unreadable data stops here, before any kernel
         parameters["consolide"] = str(consolide)
     if emetteur:
         parameters["emetteur"] = emetteur
     parameters["extraction_lue"] = None
-    parameters = validate_parameters(NOTEBOOK, parameters)
-    merged, extraction = _read(path, departement, others, extractions)
-    collectivite, year = merged.collectivite, _year(merged, annee, path)
-    dest, stem = root / collectivite.slug, f"rapport-{year}"
-    preloading = _preload_in_background(wanted) if wanted else None
-    with tempfile.TemporaryDirectory(prefix="snppe-rapport-") as tmp:
-        work = Path(tmp)
+    _check_types(parameters)  # a mistyped parameter stops here, before any kernel
+    # the kernel starts (on the other core) while the workbook is read here
+    with LaunchedKernel(kernel_name) if early_kernel else _private_folder() as kernel:
+        work = kernel.workdir
+        if consolide is not None:
+            from snppe_report.report.positioning import load_consolidated_rows
+
+            load_consolidated_rows(consolide)  # unreadable data stops here, before any cell
+        parameters = validate_parameters(NOTEBOOK, parameters)
+        merged, extraction = _read(path, departement, others, extractions)
+        collectivite, year = merged.collectivite, _year(merged, annee, path)
+        dest, stem = root / collectivite.slug, f"rapport-{year}"
+        preloading = _preload_in_background(wanted) if wanted else None
         parameters["extraction_lue"] = str(_save_extraction(merged, work / "extraction.pickle"))
         nb, durations = execute_notebook(
             NOTEBOOK,
@@ -216,6 +228,7 @@ def render_report(
             workdir=work,
             kernel_name=kernel_name,
             failed_path=dest / f"{stem}.echec.ipynb",
+            kernel=kernel if early_kernel else None,
         )
         durations["extraction"] = extraction
         staged = {"ipynb": work / f"{stem}.ipynb"}
@@ -269,6 +282,12 @@ def validate_parameters(notebook: str | os.PathLike[str], parameters: Mapping[st
             f"paramètres acceptés : {', '.join(declared)}",
             file=notebook,
         )
+    _check_types(parameters, notebook)
+    return dict(parameters)
+
+
+def _check_types(parameters: Mapping[str, Any], notebook: Any = NOTEBOOK) -> None:
+    """Each known parameter has one of its accepted types (ParameterError otherwise)."""
     for name, value in parameters.items():
         allowed = _PARAMETER_TYPES.get(name)
         if allowed and (isinstance(value, bool) or not isinstance(value, allowed)):
@@ -277,7 +296,18 @@ def validate_parameters(notebook: str | os.PathLike[str], parameters: Mapping[st
                 f"le paramètre « {name} » doit être {expected} (reçu : {value!r})",
                 file=notebook,
             )
-    return dict(parameters)
+
+
+class _private_folder:  # noqa: N801 - used like tempfile.TemporaryDirectory
+    """A private working folder without a kernel launched ahead (``early_kernel=False``)."""
+
+    def __enter__(self) -> _private_folder:
+        self._tmp = tempfile.TemporaryDirectory(prefix="snppe-rapport-")
+        self.workdir = Path(self._tmp.name)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._tmp.cleanup()
 
 
 # -- steps -------------------------------------------------------------------------------

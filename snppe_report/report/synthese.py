@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from snppe_report.formatting import format_percent, format_signed
+from snppe_report.frames import records as frame_records
 from snppe_report.report.cells import (
     CODES,
     QUANTITATIVE,
@@ -85,7 +86,7 @@ def tiles(
     lines = lines or {}
     out = []
     seen: set[str] = set()
-    for rec in table.to_dict("records"):
+    for rec in frame_records(table):
         if not rec["harmonise"] or not rec["cible_nationale"] or rec["indicateur_id"] in seen:
             continue
         seen.add(rec["indicateur_id"])
@@ -169,7 +170,7 @@ def late_list(table: pd.DataFrame) -> tuple[Retard, ...]:
     ``table``: :func:`snppe_report.analysis.indicators.late_items` of the indicator table.
     """
     out = []
-    for rec in table.to_dict("records"):
+    for rec in frame_records(table):
         unite = rec["unite"]
         parts = []
         start, last = _figure(rec, "diagnostic", unite), _figure(rec, "dernier_valeur", unite)

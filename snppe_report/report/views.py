@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from snppe_report.formatting import format_percent
+from snppe_report.frames import records as frame_records
 from snppe_report.report.cells import (
     QUANTITATIVE,
     VIDE,
@@ -135,7 +136,7 @@ def engagements(
         objectifs = []
         for _obj, rows in _groups(group, "objectif"):
             lignes, charts = [], []
-            for rec in rows.to_dict("records"):
+            for rec in frame_records(rows):
                 lignes.append(_line(rec, index, years_v, years_c, annee, lines))
                 chart = _chart(rec, index, figure_no + 1)
                 if chart is not None:

@@ -132,6 +132,28 @@ def test_html_is_a_self_contained_french_page(rendered, key):
     assert f"<title>Rapport SNPPE {rendered[key].annee}" in html
 
 
+@pytest.mark.parametrize("key", ["68", "39"])
+def test_html_is_nbconvert_s_without_its_soup_pass(rendered, key):
+    """The exporter skips only nbconvert's closing BeautifulSoup pass: applied to our
+    page, that pass gives nbconvert's own output, and had nothing to fix but the
+    tabindex of output divs (every image has a French alt text already)."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from snppe_report.report import convert
+
+    nb = nbformat.read(rendered[key].outputs["ipynb"], as_version=4)
+    exporter = convert._exporter()
+    ours = exporter.from_notebook_node(nb)[0]
+    soup = BeautifulSoup(ours, features="html.parser")
+    images = soup.select("img")
+    assert images and all(img.get("alt", "").strip() for img in images)
+    assert not any("No description" in img["alt"] for img in images)
+    for elem in soup.select(".jp-Notebook div.jp-OutputArea-output"):
+        elem.attrs["tabindex"] = "0"
+    assert str(soup) == HTMLExporter.from_notebook_node(exporter, nb)[0]
+
+
 def test_fictive_workbook_with_markup(tmp_path):
     """A cell holding <script> or Typst code goes through report, nbconvert and Typst as
     text; fictive data are flagged on every page of the PDF."""

@@ -1,0 +1,66 @@
+"""frames.records: the rows as dicts, exactly as pandas' to_dict("records") gives them."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from snppe_report.frames import records
+from snppe_report.read.table import extract
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _same(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a is b or a == b
+
+
+def _assert_like_pandas(frame: pd.DataFrame) -> None:
+    expected, got = frame.to_dict("records"), records(frame)
+    assert len(got) == len(expected)
+    for want, have in zip(expected, got, strict=True):
+        assert list(have) == list(want)
+        assert all(_same(want[k], have[k]) for k in want), (want, have)
+
+
+MIXED = pd.DataFrame(
+    {
+        "entier": [1, 2],
+        "flottant": [1.5, float("nan")],
+        "nullable": pd.array([3, None], dtype="Int64"),
+        "booleen": [True, False],
+        "booleen_nullable": pd.array([True, None], dtype="boolean"),
+        "date": pd.to_datetime(["2019-12-31", None]),
+        "objet": ["x", None],
+        "chaine": pd.array(["a", None], dtype="string"),
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [MIXED, MIXED.head(0), MIXED[["entier"]], pd.DataFrame()],
+    ids=["mixte", "vide", "une-colonne", "sans-colonne"],
+)
+def test_records_equal_pandas(frame):
+    _assert_like_pandas(frame)
+
+
+def test_records_of_a_real_workbook_equal_pandas():
+    rows = extract(ROOT / "data" / "68-haut-rhin-tdb-snppe-2023.xlsx").rows
+    _assert_like_pandas(rows)
+
+
+def test_duplicated_columns_follow_pandas():
+    frame = pd.DataFrame([[1, 2]], columns=["a", "a"])
+    with pytest.warns(UserWarning):
+        expected = frame.to_dict("records")
+    with pytest.warns(UserWarning):
+        assert records(frame) == expected
