@@ -142,23 +142,41 @@ def ratio_values(
     if "ordre" in cells:
         cells = cells.sort_values("ordre", kind="stable")
     cells = cells.drop_duplicates(["departement", "indicateur_id", "annee", "unite"])
-    keys = ["departement", "annee"]
-
-    def pick(ident: str, unite: str, name: str) -> pd.DataFrame:
-        part = cells[(cells["indicateur_id"] == ident) & (cells["unite"] == unite)]
-        return part[[*keys, "valeur"]].rename(columns={"valeur": name})
-
-    frames = []
-    for ind in ratios:
-        merged = pick(ind.id, "pourcentage", "declare")
-        merged = merged.merge(pick(ind.numerator, "nombre", "num"), on=keys, how="outer")
-        merged = merged.merge(pick(ind.denominator, "nombre", "den"), on=keys, how="outer")
-        computed = (merged["num"] / merged["den"]).where(merged["den"].fillna(0) > 0)
-        merged["calcule"] = merged["declare"].isna() & computed.notna()
-        merged["valeur"] = merged["declare"].where(merged["declare"].notna(), computed)
-        merged["indicateur_id"] = ind.id
-        frames.append(merged.dropna(subset=["valeur"]))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    # Each cell plays its role for every ratio it belongs to (a denominator may serve
+    # several): one merge with the table of roles, then one pivot, for all ratios at
+    # once (pandas costs ~20 ms per merge: a loop over the ratios cost 0.2 s a report).
+    roles = pd.DataFrame(
+        [
+            (ind.id, ident, unite, role)
+            for ind in ratios
+            for ident, unite, role in (
+                (ind.id, "pourcentage", "declare"),
+                (ind.numerator, "nombre", "num"),
+                (ind.denominator, "nombre", "den"),
+            )
+            if ident
+        ],
+        columns=["ratio", "indicateur_id", "unite", "role"],
+    )
+    played = cells[["departement", "annee", "indicateur_id", "unite", "valeur"]].merge(
+        roles, on=["indicateur_id", "unite"]
+    )
+    wide = (
+        played.pivot_table(
+            index=["ratio", "departement", "annee"],
+            columns="role",
+            values="valeur",
+            aggfunc="first",
+            observed=True,
+        )
+        .reindex(columns=["declare", "num", "den"])
+        .reset_index()
+    )
+    wide.columns.name = None
+    computed = (wide["num"] / wide["den"]).where(wide["den"].fillna(0) > 0)
+    wide["calcule"] = wide["declare"].isna() & computed.notna()
+    wide["valeur"] = wide["declare"].where(wide["declare"].notna(), computed)
+    out = wide.rename(columns={"ratio": "indicateur_id"}).dropna(subset=["valeur"])
     if not len(out):
         out = pd.DataFrame(columns=list(VALUE_COLUMNS))
     out = out.reindex(columns=list(VALUE_COLUMNS)).astype(

@@ -123,7 +123,8 @@ class WarmKernel:
             connection_file=os.path.join(self._sockets, "noyau.json"),
         )
         try:
-            self._run(self.km.start_kernel(extra_arguments=["--HistoryManager.enabled=False"]))
+            arguments = ["--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
+            self._run(self.km.start_kernel(extra_arguments=arguments))
             self.kc = self.km.client()
             self.kc.start_channels()
             self._run(self.kc.wait_for_ready(timeout=startup_timeout))
@@ -293,6 +294,9 @@ def install() -> None:
     with _lock:
         if _installed:
             return
+        from snppe_report.report.convert import _lean_jsonschema
+
+        _lean_jsonschema()  # before papermill imports nbformat (a Dask worker too)
         from papermill.engines import papermill_engines
 
         WarmEngine = _engine_class()

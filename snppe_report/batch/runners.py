@@ -49,7 +49,12 @@ MAX_TASKS_PER_CHILD = 60
 ABORT_GRACE = 5.0
 #: How long to wait for a Dask scheduler before giving up.
 DASK_TIMEOUT = "20s"
-_PRELOAD = ["snppe_report.batch.jobs", "snppe_report.read.table", "snppe_report.report.render"]
+_PRELOAD = [
+    "snppe_report.batch.jobs",
+    "snppe_report.read.table",
+    "snppe_report.report.render",
+    "snppe_report.batch.warmup",  # papermill, nbconvert, Typst: imported once, for all
+]
 
 
 class Runner:

@@ -44,9 +44,15 @@ EXECUTED = "execution.ipynb"
 #: The kernel's standard error, inside the job's working folder.
 KERNEL_STDERR = "noyau.stderr"
 
-#: Options of every kernel this module starts: no kernel log noise on its stderr, and
-#: no history written to the user's IPython profile (nbclient's own choice too).
-KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:")
+#: Options of every kernel this module starts: no kernel log noise on its stderr; no
+#: history written to the user's IPython profile (nbclient's own choice too); no thread
+#: forwarding what C libraries write on the file descriptors (a report shows no console
+#: output anyway: Python's own prints still reach the notebook, and are dropped).
+KERNEL_ARGUMENTS = (
+    "--IPKernelApp.log_level=ERROR",
+    "--HistoryManager.hist_file=:memory:",
+    "--IPKernelApp.capture_fd_output=False",
+)
 #: Modules a kernel launched ahead (:class:`LaunchedKernel`) imports while it starts, so
 #: that the notebook's first cells find them loaded; nothing is bound in its namespace.
 PRELOADED = (
