@@ -142,3 +142,64 @@ def test_grouping_collectivite_lies_in_its_departements_region():
     assert place.region == "Grand Est" and place.collectivites_region == 5
     unknown, _ = _epp("XYZ")
     assert unknown.region == "" and unknown.collectivites_region == 0
+
+
+def _one_ratio_at_a_time(rows: pd.DataFrame, annee: int | None = None) -> pd.DataFrame:
+    """The rule of ratio_values written the plain way, one ratio after the other (the
+    implementation it replaced): the oracle of the vectorised one."""
+    from snppe_report.read.catalogue import load_catalogue
+
+    ratios = load_catalogue().ratios()
+    wanted = {i for ind in ratios for i in (ind.id, ind.numerator, ind.denominator)}
+    keep = rows["indicateur_id"].isin(wanted) & (rows["nature"] == "valeur")
+    keep &= rows["valeur"].notna()
+    if annee is not None:
+        keep &= rows["annee"] <= annee
+    cells = rows.loc[keep]
+    if "ordre" in cells:
+        cells = cells.sort_values("ordre", kind="stable")
+    cells = cells.drop_duplicates(["departement", "indicateur_id", "annee", "unite"])
+    keys = ["departement", "annee"]
+
+    def pick(ident, unite, name):
+        part = cells[(cells["indicateur_id"] == ident) & (cells["unite"] == unite)]
+        return part[[*keys, "valeur"]].rename(columns={"valeur": name})
+
+    frames = []
+    for ind in ratios:
+        merged = pick(ind.id, "pourcentage", "declare")
+        merged = merged.merge(pick(ind.numerator, "nombre", "num"), on=keys, how="outer")
+        merged = merged.merge(pick(ind.denominator, "nombre", "den"), on=keys, how="outer")
+        computed = (merged["num"] / merged["den"]).where(merged["den"].fillna(0) > 0)
+        merged["calcule"] = merged["declare"].isna() & computed.notna()
+        merged["valeur"] = merged["declare"].where(merged["declare"].notna(), computed)
+        merged["indicateur_id"] = ind.id
+        frames.append(merged.dropna(subset=["valeur"]))
+    out = pd.concat(frames, ignore_index=True)
+    if not len(out):
+        out = pd.DataFrame(columns=list(VALUE_COLUMNS))
+    out = out.reindex(columns=list(VALUE_COLUMNS)).astype(
+        {"departement": str, "indicateur_id": str, "annee": "int64", "valeur": "float64",
+         "calcule": bool}
+    )  # fmt: skip
+    return out.sort_values(["indicateur_id", "departement", "annee"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def test_vectorised_rule_equals_one_ratio_at_a_time(tmp_path):
+    from snppe_report.demo.synthetic import write_demo_workbooks
+    from snppe_report.read.table import extract
+
+    write_demo_workbooks(tmp_path, count=6, seed=11)
+    frames = []
+    for path in sorted(tmp_path.glob("*.xlsx")):
+        extraction = extract(path)
+        frames.append(extraction.rows.assign(departement=str(extraction.collectivite.code)))
+    together = pd.concat(frames, ignore_index=True)
+    no_rate = frames[0][frames[0]["unite"] != "pourcentage"]
+    for frame in [*frames, together, together.head(0), no_rate]:
+        for annee in (None, 2021):
+            pd.testing.assert_frame_equal(
+                ratio_values(frame, annee), _one_ratio_at_a_time(frame, annee)
+            )
