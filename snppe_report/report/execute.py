@@ -17,9 +17,13 @@ line explains a kernel that died.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -94,28 +98,94 @@ class LaunchedKernel:
         self.workdir = Path(tempfile.mkdtemp(prefix="snppe-rapport-"))
         self.managers: list[Any] = []
         self.km: Any = None
+        self._process: subprocess.Popen | None = None
+        preload = "; ".join(f"__import__({name!r})" for name in PRELOADED) + ";"
+        arguments = [*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={preload}"]
         try:
+            spec = _ipykernel_spec(kernel_name)
+            if spec is not None:  # ipykernel's own command: launched at once, by hand
+                self._spawn(spec, arguments)
+                return
             from jupyter_core.utils import run_sync
 
             cls = _owned_manager_class(self.managers, self.workdir / KERNEL_STDERR)
             km = cls(kernel_name=kernel_name)
-            preload = "; ".join(f"__import__({name!r})" for name in PRELOADED) + ";"
-            run_sync(km.start_kernel)(
-                cwd=str(self.workdir),
-                extra_arguments=[*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={preload}"],
-            )
+            run_sync(km.start_kernel)(cwd=str(self.workdir), extra_arguments=arguments)
             self.km = km
         except Exception as exc:  # no such kernel...: the notebook's run says it, in French
             log.debug("noyau non lancé d'avance : %s", exc)
-            _kill_kernels(self.managers)
+            self.close(remove=False)
         except BaseException:
             self.close()
             raise
 
-    def close(self) -> None:
+    def _spawn(self, spec: dict[str, Any], arguments: list[str]) -> None:
+        """Launch ipykernel with a connection file of our own (IPC sockets in the folder).
+
+        jupyter_client takes 0.2-0.3 s to import before it can launch anything; the
+        kernel, launched first, gains that time. The process is then adopted by a
+        kernel manager (:meth:`manager`), exactly as if jupyter_client had started it:
+        same command, options and environment as its launcher gives (own session,
+        ``JPY_PARENT_PID``: the kernel ends if this process dies).
+        """
+        self._connection = {
+            "transport": "ipc",
+            "ip": str(self.workdir / "k"),
+            "shell_port": 1,
+            "iopub_port": 2,
+            "stdin_port": 3,
+            "control_port": 4,
+            "hb_port": 5,
+            "key": secrets.token_hex(32),
+            "signature_scheme": "hmac-sha256",
+            "kernel_name": self.kernel_name,
+        }
+        self._connection_file = self.workdir / "noyau.json"
+        descriptor = os.open(self._connection_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            json.dump(self._connection, stream)
+        command = [sys.executable, *spec["argv"][1:]]
+        command = [str(self._connection_file) if a == "{connection_file}" else a for a in command]
+        environment = {**os.environ, **spec.get("env", {}), "JPY_PARENT_PID": str(os.getpid())}
+        with open(self.workdir / KERNEL_STDERR, "wb") as stderr:
+            self._process = subprocess.Popen(
+                [*command, *arguments],
+                cwd=self.workdir,
+                env=environment,
+                stdin=subprocess.DEVNULL,
+                stdout=stderr,
+                stderr=stderr,
+                start_new_session=True,
+            )
+
+    def manager(self) -> Any:
+        """The kernel manager of this kernel (None if it could not be launched)."""
+        if self.km is None and self._process is not None:
+            from jupyter_client.provisioning.local_provisioner import LocalProvisioner
+
+            cls = _owned_manager_class(self.managers, self.workdir / KERNEL_STDERR)
+            km = cls(kernel_name=self.kernel_name, connection_file=str(self._connection_file))
+            km.load_connection_info(self._connection)
+            provisioner = LocalProvisioner(
+                kernel_id=km.kernel_id or secrets.token_hex(16), kernel_spec=None, parent=km
+            )
+            provisioner.process = self._process
+            provisioner.pid = self._process.pid
+            provisioner.pgid = self._process.pid  # its own session
+            provisioner.connection_info = km.get_connection_info()
+            km.provisioner = provisioner
+            self.managers.append(km)
+            self.km = km
+        return self.km
+
+    def close(self, remove: bool = True) -> None:
         """Kill the kernel if it still runs, then remove the private folder (idempotent)."""
         _kill_kernels(self.managers)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.wait(10)
+        if remove:
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> LaunchedKernel:
         return self
@@ -168,10 +238,10 @@ def execute_notebook(
     output = Path(workdir) / EXECUTED
     stderr = Path(workdir) / KERNEL_STDERR
     started = time.perf_counter()
-    if kernel is not None and kernel.km is not None:
+    if kernel is not None and kernel.manager() is not None:
         if Path(workdir).resolve() != kernel.workdir.resolve():
             raise ValueError("un noyau lancé d'avance s'exécute dans son propre dossier")
-        managers, own = kernel.managers, {"km": kernel.km}
+        managers, own = kernel.managers, {"km": kernel.manager()}
     else:
         managers = []
         own = {"kernel_manager_class": _owned_manager_class(managers, stderr)}
@@ -235,6 +305,41 @@ def _drop_streams(nb: NotebookNode) -> None:
             else:
                 kept.append(out)
         cell["outputs"] = kept
+
+
+def _ipykernel_spec(kernel_name: str) -> dict[str, Any] | None:
+    """The kernelspec ``kernel_name`` if it runs ipykernel's launcher in this interpreter.
+
+    Found as jupyter_client finds it (first ``kernels/<name>/kernel.json`` on the
+    Jupyter data path, else ipykernel's built-in ``python3``), without importing
+    jupyter_client. None for any other command (another interpreter, another
+    launcher): jupyter_client then starts that kernel itself.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    for folder in jupyter_path("kernels"):
+        found = Path(folder) / kernel_name / "kernel.json"
+        if found.is_file():
+            try:
+                spec = json.loads(found.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None
+            break
+    else:
+        if kernel_name != "python3":
+            return None
+        spec = {"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]}
+    argv = spec.get("argv") or []
+    interpreters = {
+        "python",
+        f"python{sys.version_info[0]}",
+        f"python{sys.version_info[0]}.{sys.version_info[1]}",
+        sys.executable,
+    }
+    own = argv[1:] == ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    if not own or argv[0] not in interpreters or not isinstance(spec.get("env", {}), dict):
+        return None
+    return spec
 
 
 def _owned_manager_class(managers: list[Any], stderr: Path) -> type:

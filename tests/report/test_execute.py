@@ -97,3 +97,36 @@ def test_a_kernel_dying_at_start_is_named_with_its_last_words(
     with pytest.raises(RenderError, match=r"\(noyau : ModuleNotFoundError: No module named"):
         execute.execute_notebook(notebook, {}, workdir=work, kernel_name="mourant")
     assert message not in capfd.readouterr().err  # on the file, not on the terminal
+
+
+def test_kernel_launched_ahead_runs_the_notebook_then_is_gone(notebook):
+    with execute.LaunchedKernel() as kernel:
+        assert kernel._process is not None  # ipykernel's own command: launched by hand
+        assert "ipykernel_launcher" in " ".join(psutil.Process(kernel._process.pid).cmdline())
+        nb, _ = execute.execute_notebook(
+            notebook, {"valeur": 4}, workdir=kernel.workdir, kernel=kernel
+        )
+        assert nb.cells[-1].outputs[0]["data"]["text/plain"] == "8"
+        assert _kernels() == []  # killed once the notebook has run
+        folder = kernel.workdir
+    assert not folder.exists()
+
+
+def test_a_refused_report_kills_the_kernel_launched_ahead():
+    kernel = execute.LaunchedKernel()
+    assert _kernels()
+    kernel.close()  # what render_report does when the workbook is refused
+    assert _kernels() == [] and not kernel.workdir.exists()
+
+
+def test_only_ipykernel_s_own_command_is_launched_by_hand(tmp_path, monkeypatch):
+    assert execute._ipykernel_spec("python3")["argv"][1:3] == ["-m", "ipykernel_launcher"]
+    assert execute._ipykernel_spec("inconnu") is None
+    other = tmp_path / "jupyter" / "kernels" / "python3"
+    other.mkdir(parents=True)
+    (other / "kernel.json").write_text(
+        json.dumps({"argv": ["/opt/autre/python", "-m", "ipykernel_launcher", "-f",
+                             "{connection_file}"], "display_name": "autre", "language": "python"})
+    )  # fmt: skip
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    assert execute._ipykernel_spec("python3") is None  # jupyter_client launches that one
