@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.verbeux:
         # matplotlib's font subsetting logs each glyph table it writes; not for the user
         logging.getLogger("fontTools").setLevel(logging.ERROR)
+        # papermill and nbclient (which logs through papermill's logger) say in English
+        # what the French error message then says with its file (kernel death, ...)
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
     from snppe_report.destinations import output_error, silence_stdout
 
     try:
