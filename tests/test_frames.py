@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -44,10 +45,23 @@ MIXED = pd.DataFrame(
 )
 
 
+#: Object columns holding numpy scalars and NA: pandas boxes them as Python values.
+OBJECTS = pd.DataFrame(
+    {
+        "numpy": pd.Series([np.int64(1), np.float64(1.5), np.bool_(True)], dtype=object),
+        "na": pd.Series([pd.NA, "x", None], dtype=object),
+        "temps": pd.Series(
+            [np.datetime64("2020-01-01"), np.timedelta64(3, "D"), None], dtype=object
+        ),
+        "nullable_en_objet": pd.array([1, None, 2], dtype="Int64").astype(object),
+    }
+)
+
+
 @pytest.mark.parametrize(
     "frame",
-    [MIXED, MIXED.head(0), MIXED[["entier"]], pd.DataFrame()],
-    ids=["mixte", "vide", "une-colonne", "sans-colonne"],
+    [MIXED, MIXED.head(0), MIXED[["entier"]], pd.DataFrame(), OBJECTS, OBJECTS[["na"]]],
+    ids=["mixte", "vide", "une-colonne", "sans-colonne", "objets", "un-bloc-objet"],
 )
 def test_records_equal_pandas(frame):
     _assert_like_pandas(frame)

@@ -168,6 +168,7 @@ def ratio_values(
             values="valeur",
             aggfunc="first",
             observed=True,
+            dropna=False,  # a row without a département is kept, as merges kept it
         )
         .reindex(columns=["declare", "num", "den"])
         .reset_index()

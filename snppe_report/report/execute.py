@@ -22,6 +22,7 @@ import logging
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -95,21 +96,27 @@ class LaunchedKernel:
 
     def __init__(self, kernel_name: str = "python3") -> None:
         self.kernel_name = kernel_name
-        self.workdir = Path(tempfile.mkdtemp(prefix="snppe-rapport-"))
+        self.workdir: Path = Path()
         self.managers: list[Any] = []
         self.km: Any = None
         self._process: subprocess.Popen | None = None
+
+    def start(self) -> LaunchedKernel:
+        """Make the folder and launch the kernel (``with LaunchedKernel(...)`` calls it)."""
+        self.workdir = Path(tempfile.mkdtemp(prefix="snppe-rapport-"))
         preload = "; ".join(f"__import__({name!r})" for name in PRELOADED) + ";"
         arguments = [*KERNEL_ARGUMENTS, f"--IPKernelApp.exec_lines={preload}"]
         try:
-            spec = _ipykernel_spec(kernel_name)
-            if spec is not None:  # ipykernel's own command: launched at once, by hand
-                self._spawn(spec, arguments)
-                return
+            spec = _ipykernel_spec(self.kernel_name)
+            if spec is not None and _ipc_fits(self.workdir):
+                self._spawn(spec, arguments)  # ipykernel's own command: at once, by hand
+                return self
+            from jupyter_client.kernelspec import KernelSpecManager
             from jupyter_core.utils import run_sync
 
+            KernelSpecManager().get_kernel_spec(self.kernel_name)  # NoSuchKernel, quietly
             cls = _owned_manager_class(self.managers, self.workdir / KERNEL_STDERR)
-            km = cls(kernel_name=kernel_name)
+            km = cls(kernel_name=self.kernel_name)
             run_sync(km.start_kernel)(cwd=str(self.workdir), extra_arguments=arguments)
             self.km = km
         except Exception as exc:  # no such kernel...: the notebook's run says it, in French
@@ -118,6 +125,7 @@ class LaunchedKernel:
         except BaseException:
             self.close()
             raise
+        return self
 
     def _spawn(self, spec: dict[str, Any], arguments: list[str]) -> None:
         """Launch ipykernel with a connection file of our own (IPC sockets in the folder).
@@ -147,6 +155,7 @@ class LaunchedKernel:
         command = [sys.executable, *spec["argv"][1:]]
         command = [str(self._connection_file) if a == "{connection_file}" else a for a in command]
         environment = {**os.environ, **spec.get("env", {}), "JPY_PARENT_PID": str(os.getpid())}
+        environment.pop("PYTHONEXECUTABLE", None)  # as jupyter_client's launcher does
         with open(self.workdir / KERNEL_STDERR, "wb") as stderr:
             self._process = subprocess.Popen(
                 [*command, *arguments],
@@ -179,16 +188,21 @@ class LaunchedKernel:
         return self.km
 
     def close(self, remove: bool = True) -> None:
-        """Kill the kernel if it still runs, then remove the private folder (idempotent)."""
-        _kill_kernels(self.managers)
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.wait(10)
-        if remove:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        """Kill the kernel if it still runs, then remove the private folder (idempotent).
+
+        The folder is removed even if the kill is interrupted: the kernel's standard
+        error is a file of that folder, and ``JPY_PARENT_PID`` ends the kernel with
+        this process.
+        """
+        try:
+            _kill_kernels(self.managers)
+            _kill(self._process)
+        finally:
+            if remove and self.workdir != Path():
+                shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self) -> LaunchedKernel:
-        return self
+        return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
@@ -317,8 +331,9 @@ def _ipykernel_spec(kernel_name: str) -> dict[str, Any] | None:
     """
     from jupyter_core.paths import jupyter_path
 
-    for folder in jupyter_path("kernels"):
-        found = Path(folder) / kernel_name / "kernel.json"
+    ipython = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"), ".ipython")
+    for folder in [*jupyter_path("kernels"), os.path.join(ipython, "kernels")]:
+        found = Path(folder) / kernel_name.lower() / "kernel.json"
         if found.is_file():
             try:
                 spec = json.loads(found.read_text(encoding="utf-8"))
@@ -326,9 +341,14 @@ def _ipykernel_spec(kernel_name: str) -> dict[str, Any] | None:
                 return None
             break
     else:
-        if kernel_name != "python3":
+        if kernel_name.lower() != "python3":
             return None
         spec = {"argv": ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]}
+    environment = spec.get("env", {})
+    if not isinstance(environment, dict) or any("${" in str(v) for v in environment.values()):
+        return None  # jupyter_client expands ${VARIABLES}: let it launch that kernel
+    if (spec.get("metadata") or {}).get("kernel_provisioner"):
+        return None
     argv = spec.get("argv") or []
     interpreters = {
         "python",
@@ -337,9 +357,14 @@ def _ipykernel_spec(kernel_name: str) -> dict[str, Any] | None:
         sys.executable,
     }
     own = argv[1:] == ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
-    if not own or argv[0] not in interpreters or not isinstance(spec.get("env", {}), dict):
+    if not own or argv[0] not in interpreters:
         return None
     return spec
+
+
+def _ipc_fits(folder: Path) -> bool:
+    """Whether IPC sockets fit in ``folder`` (a Unix socket path has at most 107 bytes)."""
+    return os.name == "posix" and len(os.fsencode(folder / "k-5")) <= 100
 
 
 def _owned_manager_class(managers: list[Any], stderr: Path) -> type:
@@ -379,20 +404,20 @@ def _owned_manager_class(managers: list[Any], stderr: Path) -> type:
 
 def _kill_kernels(managers: list[Any]) -> None:
     """Kill and reap every kernel of ``managers`` still running, close its sockets and
-    remove its connection file (what nbclient's own cleanup does once the kernel is up)."""
+    contexts and remove its connection file (what nbclient's own cleanup does once the
+    kernel is up). The whole process group goes, as jupyter_client's kill does: the
+    kernel leads its own session, and whatever the notebook started goes with it."""
     for km in managers:
         for kc in getattr(km, "clients", []):
             try:
                 kc.stop_channels()
+                if getattr(kc, "_created_context", False) and not kc.context.closed:
+                    kc.context.destroy(linger=0)
             except Exception as exc:  # pragma: no cover - best effort
                 log.debug("canaux du noyau non fermés : %s", exc)
-        process = getattr(getattr(km, "provisioner", None), "process", None)
-        if process is not None and process.poll() is None:
-            try:
-                process.kill()
-                process.wait(10)
-            except Exception as exc:  # pragma: no cover - best effort, exiting anyway
-                log.debug("noyau non arrêté : %s", exc)
+        km.clients = []
+        provisioner = getattr(km, "provisioner", None)
+        _kill(getattr(provisioner, "process", None), getattr(provisioner, "pgid", None))
         try:
             km.cleanup_connection_file()
             km._close_control_socket()  # noqa: SLF001 - jupyter_client has no public one
@@ -400,6 +425,20 @@ def _kill_kernels(managers: list[Any]) -> None:
                 km.context.destroy(linger=0)
         except Exception as exc:  # pragma: no cover - best effort
             log.debug("ressources du noyau non libérées : %s", exc)
+
+
+def _kill(process: subprocess.Popen | None, group: int | None = None) -> None:
+    """SIGKILL ``process`` and its process group (it leads one), then reap it."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        try:
+            os.killpg(group or process.pid, signal.SIGKILL)
+        except (OSError, AttributeError):  # not a group leader, or not POSIX
+            process.kill()
+        process.wait(10)
+    except Exception as exc:  # pragma: no cover - best effort, exiting anyway
+        log.debug("noyau non arrêté : %s", exc)
 
 
 def _last_line(path: Path) -> str:

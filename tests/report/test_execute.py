@@ -113,7 +113,7 @@ def test_kernel_launched_ahead_runs_the_notebook_then_is_gone(notebook):
 
 
 def test_a_refused_report_kills_the_kernel_launched_ahead():
-    kernel = execute.LaunchedKernel()
+    kernel = execute.LaunchedKernel().start()
     assert _kernels()
     kernel.close()  # what render_report does when the workbook is refused
     assert _kernels() == [] and not kernel.workdir.exists()
@@ -130,3 +130,13 @@ def test_only_ipykernel_s_own_command_is_launched_by_hand(tmp_path, monkeypatch)
     )  # fmt: skip
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     assert execute._ipykernel_spec("python3") is None  # jupyter_client launches that one
+
+
+def test_a_kernel_named_but_absent_is_left_to_papermill_s_french_error(notebook, capfd):
+    with execute.LaunchedKernel("absent") as kernel:
+        assert kernel.manager() is None and _kernels() == []
+        with pytest.raises(RenderError, match="absent"):
+            execute.execute_notebook(
+                notebook, {}, workdir=kernel.workdir, kernel_name="absent", kernel=kernel
+            )
+    assert "Traceback" not in capfd.readouterr().err
