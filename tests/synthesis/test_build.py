@@ -257,6 +257,12 @@ def test_html_is_french_with_header_cells_and_maps_with_values(lot):
     assert "CC BY 4.0" in html
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
     assert not re.search(r"\bnan\b|\bNone\b", text, flags=re.I)
+    # every table wrapper (scrollable on a narrow screen) is a labelled focusable region
+    wrappers = re.findall(r'<div class="tableau"[^>]*>', html)
+    assert wrappers and all(
+        'tabindex="0"' in w and 'role="region"' in w and re.search(r'aria-label="[^"]+"', w)
+        for w in wrappers
+    ), wrappers
 
 
 def test_missing_or_broken_inputs(tmp_path):
