@@ -123,8 +123,9 @@ class WarmKernel:
             connection_file=os.path.join(self._sockets, "noyau.json"),
         )
         try:
-            arguments = ["--HistoryManager.enabled=False", "--IPKernelApp.capture_fd_output=False"]
-            self._run(self.km.start_kernel(extra_arguments=arguments))
+            from snppe_report.report.execute import KERNEL_ARGUMENTS  # one set of options
+
+            self._run(self.km.start_kernel(extra_arguments=list(KERNEL_ARGUMENTS)))
             self.kc = self.km.client()
             self.kc.start_channels()
             self._run(self.kc.wait_for_ready(timeout=startup_timeout))
