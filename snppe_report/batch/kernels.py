@@ -121,6 +121,8 @@ class WarmKernel:
             ip=os.path.join(self._sockets, "k"),
             # the connection file too, rather than in the user's Jupyter runtime folder
             connection_file=os.path.join(self._sockets, "noyau.json"),
+            # ready as soon as the kernel answers, not after 0.2 s of IOPub silence
+            client_class="snppe_report.report.kernel_client.ReadyKernelClient",
         )
         try:
             from snppe_report.report.execute import KERNEL_ARGUMENTS  # one set of options

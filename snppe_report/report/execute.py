@@ -377,10 +377,15 @@ def _owned_manager_class(managers: list[Any], stderr: Path) -> type:
     global _manager_class
     if _manager_class is None:
         from jupyter_client.manager import AsyncKernelManager
+        from traitlets import Type
+
+        from snppe_report.report.kernel_client import ReadyKernelClient
 
         class OwnedKernelManager(AsyncKernelManager):
-            """Records itself before its kernel starts; the kernel's stderr to a file."""
+            """Records itself before its kernel starts; the kernel's stderr to a file; its
+            clients are ready as soon as the kernel answers (:mod:`.kernel_client`)."""
 
+            client_factory = Type(ReadyKernelClient, klass=ReadyKernelClient)
             registry: list[Any] = []
             stderr_path: Path | None = None
 

@@ -85,8 +85,7 @@ def _string(text: object) -> str:
 def _template():
     from snppe_report.report import jinja
 
-    env = jinja.environment()
-    env.autoescape = False  # Typst, not HTML: every text goes through tm / ts instead
+    env = jinja.environment(autoescape=False)  # Typst: every text goes through tm / ts
     add_helpers(env)
     env.filters.update(tm=_markup, ts=_string)
     return env.get_template("synthese-nationale.typ.j2")

@@ -57,7 +57,7 @@ def test_interrupted_while_the_kernel_starts_kills_it_first(notebook, tmp_path, 
     """Ctrl-C or SIGTERM during the kernel's start-up: nbclient's cleanup does not run
     then, so execute_notebook kills and reaps the kernel itself, and removes its
     connection file, before the caller removes the folder."""
-    from jupyter_client.asynchronous import AsyncKernelClient
+    from snppe_report.report.kernel_client import ReadyKernelClient
 
     seen: dict[str, object] = {}
 
@@ -66,7 +66,7 @@ def test_interrupted_while_the_kernel_starts_kills_it_first(notebook, tmp_path, 
         seen["connection"] = Path(self.connection_file)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", interrupted)
+    monkeypatch.setattr(ReadyKernelClient, "wait_for_ready", interrupted)
     work = tmp_path / "travail"
     work.mkdir()
     with pytest.raises(KeyboardInterrupt):
