@@ -54,13 +54,18 @@ log = logging.getLogger(__name__)
 #: Reports run in one kernel before it is replaced.
 MAX_RUNS = 100
 
-# chdir first: the previous job's folder is gone, and %reset needs a valid cwd.
+# chdir first: the previous job's folder is gone, and %reset needs a valid cwd. %reset
+# ends with a full garbage collection, over a heap holding pandas and matplotlib: 0.13 s
+# per report. What survives it is frozen (gc.freeze), so the next report's collection
+# only looks at what that report made (0.01 s). Reference counting still frees frozen
+# objects; only a cycle among them would wait for the kernel's replacement (MAX_RUNS).
 _PREAMBLE = """\
 import os as _snppe_os, sys as _snppe_sys
 _snppe_os.chdir({cwd!r})
 if "matplotlib.pyplot" in _snppe_sys.modules:
     _snppe_sys.modules["matplotlib.pyplot"].close("all")
 %reset -f
+__import__("gc").freeze()
 get_ipython().execution_count = 1
 """
 

@@ -6,9 +6,10 @@ jupyter_client's ``wait_for_ready`` sends ``kernel_info_request`` until the repl
 and one IOPub message proves the subscription works (PUB/SUB drops what is published
 before it). It then drains IOPub until it has been silent for 0.2 s: every report
 waited that long, idle, before its first cell. Here the drain ends on the kernel's
-``idle`` status for the request answered, the last message the kernel publishes for
-it; nbclient ignores IOPub messages of other requests anyway. The rest is
-jupyter_client's own loop: the same retries, errors and protocol adaptation.
+``idle`` status for the request answered (the last message the kernel publishes for
+it), or on the kernel's welcome to a new subscriber; nbclient ignores the IOPub
+messages of other requests anyway. The rest is jupyter_client's own loop: the same
+retries, errors and protocol adaptation.
 
 Imported with jupyter_client, on first use (:mod:`snppe_report.report.execute`, the
 batch's warm kernels).
@@ -24,10 +25,12 @@ from jupyter_client.asynchronous import AsyncKernelClient
 
 __all__ = ["IOPUB_WAIT", "ReadyKernelClient"]
 
-#: Seconds one ``kernel_info_request`` may take to show on IOPub (jupyter_client's own
-#: figure): a subscription still silent after that is not ready yet, the request is sent
-#: again.
-IOPUB_WAIT = 0.2
+#: Seconds one ``kernel_info_request`` may take to show on IOPub, after its reply: a
+#: subscription still silent then is not connected yet (zmq retries a connection every
+#: 0.1 s while the kernel has not bound its sockets) and the request is sent again.
+#: jupyter_client waits 0.2 s; the kernel publishes its status as it replies, so a
+#: shorter wait only costs, at worst, one more request.
+IOPUB_WAIT = 0.05
 #: Seconds the shell reply to one ``kernel_info_request`` is awaited before another is sent.
 SHELL_WAIT = 1.0
 
@@ -76,7 +79,9 @@ class ReadyKernelClient(AsyncKernelClient):
                 raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
     async def _iopub_reached(self, msg_id: str | None) -> bool:
-        """Read IOPub until the ``idle`` status of request ``msg_id`` (the one answered).
+        """Read IOPub until the ``idle`` status of request ``msg_id`` (the one answered),
+        or the ``iopub_welcome`` a kernel sends to each new subscriber (ipykernel ≥ 7:
+        the request's status may have gone out before the subscription was made).
 
         True once any message came (the subscription works), False if none came within
         :data:`IOPUB_WAIT` seconds.
@@ -91,6 +96,8 @@ class ReadyKernelClient(AsyncKernelClient):
             except Empty:
                 return seen
             seen = True
+            if msg["msg_type"] == "iopub_welcome":  # sent once the subscription is made
+                return True
             if (
                 msg["msg_type"] == "status"
                 and msg["content"].get("execution_state") == "idle"
