@@ -24,6 +24,23 @@ HEADER_2023 = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _template_cache(tmp_path_factory):
+    """The tests compile templates into a cache of their own, never the user's
+    (``report.jinja.bytecode_cache``); the kernels they start inherit it."""
+    import os
+
+    from snppe_report.report.jinja import CACHE_VARIABLE
+
+    previous = os.environ.get(CACHE_VARIABLE)
+    os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("cache-gabarits"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_VARIABLE, None)
+    else:
+        os.environ[CACHE_VARIABLE] = previous
+
+
 def build_dashboard(
     path: Path,
     rows: list[list],

@@ -59,11 +59,18 @@ MAX_RUNS = 100
 # per report. What survives it is frozen (gc.freeze), so the next report's collection
 # only looks at what that report made (0.01 s). Reference counting still frees frozen
 # objects; only a cycle among them would wait for the kernel's replacement (MAX_RUNS).
+# So the last error of the previous notebook is dropped first: its traceback holds the
+# frames, and the data, of the cell that failed (sys.last_*, the last execution result,
+# the traceback IPython's formatter keeps).
 _PREAMBLE = """\
 import os as _snppe_os, sys as _snppe_sys
 _snppe_os.chdir({cwd!r})
 if "matplotlib.pyplot" in _snppe_sys.modules:
     _snppe_sys.modules["matplotlib.pyplot"].close("all")
+for _snppe_name in ("last_type", "last_value", "last_traceback", "last_exc"):
+    _snppe_sys.__dict__.pop(_snppe_name, None)
+get_ipython().last_execution_result = None
+get_ipython().InteractiveTB.tb = None
 %reset -f
 __import__("gc").freeze()
 get_ipython().execution_count = 1

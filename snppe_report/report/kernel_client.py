@@ -47,21 +47,26 @@ class ReadyKernelClient(AsyncKernelClient):
         hb: bool = True,
         control: bool = True,
     ) -> None:
-        """Start the channels, but the heartbeat's.
+        """Start the channels, but the heartbeat's when a kernel manager made this client.
 
-        Our clients come from a kernel manager, which tells whether the kernel lives
-        (``is_alive``): the heartbeat thread is never read. It is also unsafe to stop
-        early: stopped before its thread has run, it loops making sockets until the
-        zmq context refuses ("Too many open files"), and prints that traceback.
+        The manager then tells whether the kernel lives (``is_alive``): the heartbeat
+        thread is never read. It is also unsafe to stop early: stopped before its
+        thread has run, it loops making sockets until the zmq context refuses ("Too
+        many open files"), and prints that traceback.
         """
-        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=False, control=control)
+        hb = hb and not self._managed()
+        super().start_channels(shell=shell, iopub=iopub, stdin=stdin, hb=hb, control=control)
 
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         """Wait until the kernel answers on shell and its IOPub reaches us.
 
-        Raises ``RuntimeError`` as jupyter_client does: the kernel died, or did not
-        answer within ``timeout`` seconds (None: no limit).
+        Raises ``RuntimeError`` (in French) when the kernel died, or did not answer
+        within ``timeout`` seconds (None: no limit). A client made without a kernel
+        manager waits as jupyter_client does (it checks the heartbeat first).
         """
+        if not self._managed():
+            await super().wait_for_ready(timeout=timeout)
+            return
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
         while True:
             self.kernel_info()
@@ -74,9 +79,14 @@ class ReadyKernelClient(AsyncKernelClient):
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self.is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise RuntimeError("le noyau s'est arrêté avant de répondre")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+                raise RuntimeError(f"le noyau n'a pas répondu en {timeout:.0f} s")
+
+    def _managed(self) -> bool:
+        from jupyter_client.manager import KernelManager
+
+        return isinstance(self.parent, KernelManager)
 
     async def _iopub_reached(self, msg_id: str | None) -> bool:
         """Read IOPub until the ``idle`` status of request ``msg_id`` (the one answered),

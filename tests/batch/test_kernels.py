@@ -46,7 +46,8 @@ def test_a_notebook_s_own_garbage_cycles_are_still_collected(kernel, tmp_path):
     kernel.prepare(tmp_path)
     kernel._run(
         kernel._execute_silent(
-            "import weakref, builtins\n"
+            "import gc, weakref, builtins\n"
+            "gc.disable()\n"  # no automatic collection: only the reset's may free it
             "class Noeud: pass\n"
             "a, b = Noeud(), Noeud()\n"
             "a.b, b.a = b, a\n"  # a cycle: reference counting alone never frees it
@@ -56,5 +57,31 @@ def test_a_notebook_s_own_garbage_cycles_are_still_collected(kernel, tmp_path):
         )
     )
     assert _value(kernel, "__import__('builtins')._snppe_test_ref() is not None") == "'True'"
+    kernel.prepare(tmp_path)
+    assert _value(kernel, "__import__('builtins')._snppe_test_ref() is None") == "'True'"
+
+
+def test_a_failed_notebook_s_data_are_not_frozen_with_its_traceback(kernel, tmp_path):
+    """A failed cell's traceback holds its frames; dropped before the reset, they are
+    collected, not frozen for the kernel's lifetime."""
+    kernel.prepare(tmp_path)
+    msg_id = kernel.kc.execute(
+        "import weakref, builtins\n"
+        "class Donnees: pass\n"
+        "def calcul(donnees):\n"
+        "    try:\n"
+        "        1 / 0\n"
+        "    except ZeroDivisionError as exc:\n"
+        "        raise ValueError('cellule en échec') from exc\n"
+        "d = Donnees()\n"
+        "builtins._snppe_test_ref = weakref.ref(d)\n"
+        "calcul(d)",
+        silent=False,
+    )
+    while True:
+        reply = kernel._run(kernel.kc.get_shell_msg(timeout=30))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    assert reply["content"]["status"] == "error"
     kernel.prepare(tmp_path)
     assert _value(kernel, "__import__('builtins')._snppe_test_ref() is None") == "'True'"

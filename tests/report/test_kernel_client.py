@@ -53,6 +53,9 @@ class _Client(ReadyKernelClient):
     async def is_alive(self):
         return self.alive
 
+    def _managed(self):
+        return True  # as if a kernel manager had made it
+
 
 def _reply(parent: str, protocol: str = "5.3") -> dict:
     return {
@@ -112,11 +115,32 @@ def test_the_protocol_version_of_the_reply_is_adopted():
 
 def test_a_dead_kernel_and_a_silent_one_raise_as_jupyter_client_does():
     dead = _Client(_Channel([Empty]), _Channel([]), alive=False)
-    with pytest.raises(RuntimeError, match="died"):
+    with pytest.raises(RuntimeError, match="s'est arrêté avant de répondre"):
         asyncio.run(dead.wait_for_ready(timeout=5))
     silent = _Client(_Channel([Empty]), _Channel([]))
-    with pytest.raises(RuntimeError, match="didn't respond in 0 seconds"):
+    with pytest.raises(RuntimeError, match="n'a pas répondu en 0 s"):
         asyncio.run(silent.wait_for_ready(timeout=0))
+
+
+def test_a_client_made_without_a_manager_keeps_jupyter_client_s_ways(monkeypatch):
+    """Without a manager, only the heartbeat tells whether the kernel lives."""
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    calls = []
+    monkeypatch.setattr(
+        AsyncKernelClient, "start_channels", lambda self, **kw: calls.append(("start", kw["hb"]))
+    )
+
+    async def waited(self, timeout=None):
+        calls.append(("wait", timeout))
+
+    monkeypatch.setattr(AsyncKernelClient, "wait_for_ready", waited)
+    alone = ReadyKernelClient()
+    alone.start_channels()
+    asyncio.run(alone.wait_for_ready(timeout=7))
+    managed = _Client(_Channel([]), _Channel([]))
+    managed.start_channels()
+    assert calls == [("start", True), ("wait", 7), ("start", False)]
 
 
 @pytest.mark.slow
