@@ -80,12 +80,18 @@ class Observation:
     origine: str = ""
 
     def shown(self) -> str:
-        """French rendering: the formatted number, or the text between « »."""
+        """French rendering: the formatted number, or the text between « ».
+
+        A "sans objet" counted as 0 (:mod:`snppe_report.analysis.series`) says so:
+        "0 (sans objet)", never a bare 0 the workbook does not hold.
+        """
         if self.valeur is None:
             return f"« {' '.join(self.brut.split())} »"
         if self.unite == "pourcentage":
-            return format_percent(self.valeur, None)
-        return format_value(self.valeur, self.unite, None)
+            text = format_percent(self.valeur, None)
+        else:
+            text = format_value(self.valeur, self.unite, None)
+        return f"{text} (sans objet)" if self.statut == "SO" else text
 
 
 @dataclass(frozen=True)

@@ -202,7 +202,10 @@ def _figure(rec: dict, key: str, unite: str) -> str:
                 "cible": "cible_brut"}[key]  # fmt: skip
     brut = clean_text(rec[brut_key])
     if value is not None and unite in QUANTITATIVE:
-        return show_value(value, unite, shown_decimals(brut))
+        shown = show_value(value, unite, shown_decimals(brut))
+        if brut.upper() in CODES:  # a code counted as a value: "SO" in 2019 is 0 (series)
+            return f"{shown} ({CODES[brut.upper()].lower()})"
+        return shown
     if brut.upper() in CODES:
         return CODES[brut.upper()].lower()  # "sans objet"
     return f"« {brut} »" if brut else ""

@@ -246,3 +246,13 @@ def test_status_rules_print_the_thresholds():
         assert expected in text, expected
     starts = {s.split(" : ")[0] for s in sentences}
     assert {"Atteint", "Non atteint", "En bonne voie", "En recul", "En retard"} <= starts
+
+
+def test_a_sans_objet_counted_as_zero_says_so():
+    """The series count a 2019 "SO" as 0 for an indicator going up: a reason never shows
+    a bare 0 the workbook does not hold."""
+    so = Observation(2019, 0.0, "nombre", "SO", "SO", "Tableau de bord!D38")
+    assert so.shown() == "0 (sans objet)"
+    assert Observation(2019, 0.0, "nombre", "0").shown() == "0"
+    status = compute_status(so, Observation(2022, 10.0), Observation(2023, 14.0))
+    assert "de 0 (sans objet) en 2019 à 10 en 2022" in status.raison
