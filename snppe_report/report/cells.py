@@ -336,11 +336,13 @@ def definitions(
     """(indicateur, définition, source) rows and where they come from.
 
     The workbook's definitions sheet when it has one; else the catalogue entries of
-    the harmonised indicators ``present`` in the workbook.
+    the harmonised indicators ``present`` in the workbook. A definition the sheet gives
+    to several indicators (one name per line of its cell) keeps one name per line
+    (``"\n"``): the annexes show them one under the other, never run together.
     """
     if frame is not None and len(frame):
         rows = tuple(
-            (clean_text(r.get("indicateur")), clean_text(r.get("definition")),
+            (_names(r.get("indicateur")), clean_text(r.get("definition")),
              clean_text(r.get("source")))
             for r in frame_records(frame)
         )  # fmt: skip
@@ -351,6 +353,17 @@ def definitions(
         if i.id in present
     )
     return rows, "référentiel national des indicateurs harmonisés (indicateurs présents)"
+
+
+_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
+
+
+def _names(cell: Any) -> str:
+    """The indicator names of a definitions cell, one per line (or ``<br>``), each
+    cleaned, repeats dropped."""
+    text = clean_text(cell) and _BREAK.sub("\n", str(cell))
+    lines = [clean_text(line) for line in text.splitlines()]
+    return "\n".join(dict.fromkeys(line for line in lines if line))
 
 
 def parent_of(collectivite: Any) -> Any:

@@ -333,3 +333,31 @@ def test_an_extraction_already_read_is_not_read_again(workbook, tmp_path, monkey
     monkeypatch.undo()
     gone = tmp_path / "parti.pickle"  # an executed notebook run again, later
     assert report.load_extraction(workbook, deja_lue=gone).sha256 == extraction.sha256
+
+
+def test_a_definition_shared_by_several_indicators_names_them_one_per_line():
+    import math
+
+    import pandas as pd
+
+    from snppe_report.report import cells
+
+    frame = pd.DataFrame(
+        {
+            "indicateur": [
+                "Nombre de VAD pré-natales (DREES)\nNombre de VAD post-natales  (DREES)<br/>"
+                "Nombre de VAD pré-natales (DREES)",
+                "Taux d'EPP",
+                math.nan,
+            ],
+            "definition": ["Visites à domicile.", "Entretiens.", "Sans nom."],
+            "source": ["DREES", "", ""],
+        }
+    )
+    rows, origin = cells.definitions(frame)
+    assert origin == "feuille des définitions du classeur"
+    assert [r[0] for r in rows] == [
+        "Nombre de VAD pré-natales (DREES)\nNombre de VAD post-natales (DREES)",
+        "Taux d'EPP",
+        "",
+    ]
