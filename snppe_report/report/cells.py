@@ -361,8 +361,9 @@ _BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
 def _names(cell: Any) -> str:
     """The indicator names of a definitions cell, one per line (or ``<br>``), each
     cleaned, repeats dropped."""
-    text = clean_text(cell) and _BREAK.sub("\n", str(cell))
-    lines = [clean_text(line) for line in text.splitlines()]
+    if not clean_text(cell):  # None, NaN, blank
+        return ""
+    lines = [clean_text(line) for line in _BREAK.sub("\n", str(cell)).splitlines()]
     return "\n".join(dict.fromkeys(line for line in lines if line))
 
 
